@@ -1,0 +1,243 @@
+"""Layers with `forward(...)` and `backward(dout)`, as in the book's chapter 5.
+
+Conventions (the same in every layer):
+- `backward(dout)` returns the gradients with respect to `forward`'s arguments, in their order
+  (a tuple when there are several, the array itself when there is one; labels get none).
+- Layers with parameters keep them as attributes (`W`, `b`) and their gradients as `dW`, `db`;
+  `params` and `grads` give both as dicts under the same names.
+- No layer ever modifies an array it was given (the book's `Relu.backward` zeroes the caller's
+  `dout` in place).
+Shapes: N batch, D input features, M output features, C classes.
+"""
+
+import numpy as np
+
+from scratch.functions import sigmoid
+from scratch.validation import (
+    check_finite,
+    check_labels,
+    check_ndim,
+    check_same_shape,
+    ensure_float,
+)
+
+
+class _Layer:
+    """What every layer shares: a display name for error messages, and its parameters."""
+
+    param_names = ()
+
+    def __init__(self, name=None):
+        self.name = name or type(self).__name__
+
+    @property
+    def params(self):
+        """The layer's parameters by name, e.g. `{'W': W, 'b': b}` (empty when it has none)."""
+        return {k: getattr(self, k) for k in self.param_names}
+
+    @property
+    def grads(self):
+        """The gradients of the parameters after `backward`, under the parameters' names."""
+        return {k: getattr(self, "d" + k) for k in self.param_names}
+
+    def _check_dout(self, dout, shape):
+        dout = ensure_float(dout, f"{self.name}.backward", "dout")
+        if np.shape(dout) != shape:
+            raise ValueError(
+                f"{self.name}.backward: dout must have the shape of forward's output {shape}, "
+                f"got {np.shape(dout)}"
+            )
+        return check_finite(dout, f"{self.name}.backward", "dout")
+
+    def _require_forward(self, cache):
+        if cache is None:
+            raise RuntimeError(f"{self.name}.backward called before forward")
+
+
+class MulLayer(_Layer):
+    """out = x * y, for numbers or arrays of the same shape.
+
+    Local derivatives: d out / dx = y and d out / dy = x, so the upstream gradient is
+    multiplied by the *other* input ("switched").
+    """
+
+    def __init__(self, name=None):
+        super().__init__(name)
+        self.x = self.y = None
+
+    def forward(self, x, y):
+        """x, y: numbers or arrays of one shape -> out: that shape."""
+        where = f"{self.name}.forward"
+        check_finite(ensure_float(x, where, "x"), where, "x")
+        check_finite(ensure_float(y, where, "y"), where, "y")
+        check_same_shape(x, y, where, ("x", "y"), " (broadcasting would make backward wrong)")
+        self.x, self.y = x, y
+        return x * y
+
+    def backward(self, dout):
+        """dout: shape of out -> (dx, dy), each the shape of its input."""
+        self._require_forward(self.x)
+        self._check_dout(dout, np.shape(self.x))
+        return dout * self.y, dout * self.x
+
+
+class AddLayer(_Layer):
+    """out = x + y. Both local derivatives are 1: the gradient passes through unchanged."""
+
+    def __init__(self, name=None):
+        super().__init__(name)
+        self.shape = None
+
+    def forward(self, x, y):
+        """x, y: numbers or arrays of one shape -> out: that shape."""
+        where = f"{self.name}.forward"
+        check_finite(ensure_float(x, where, "x"), where, "x")
+        check_finite(ensure_float(y, where, "y"), where, "y")
+        check_same_shape(x, y, where, ("x", "y"), " (broadcasting would make backward wrong)")
+        self.shape = np.shape(x)
+        return x + y
+
+    def backward(self, dout):
+        """dout: shape of out -> (dx, dy), two separate copies of dout."""
+        self._require_forward(self.shape)
+        self._check_dout(dout, self.shape)
+        # Two new objects, so that changing one gradient in place cannot change the other.
+        return dout * 1, dout * 1
+
+
+class Relu(_Layer):
+    """out = max(0, x); the local derivative is 1 where x > 0 and 0 elsewhere (0 at x == 0)."""
+
+    def __init__(self, name=None):
+        super().__init__(name)
+        self.mask = None
+
+    def forward(self, x):
+        """x: any shape -> out: same shape."""
+        x = check_finite(ensure_float(x, f"{self.name}.forward"), f"{self.name}.forward")
+        self.mask = x > 0
+        return x * self.mask
+
+    def backward(self, dout):
+        """dout: shape of x -> dx: shape of x (a new array; dout is left as it was)."""
+        self._require_forward(self.mask)
+        dout = self._check_dout(dout, self.mask.shape)
+        return dout * self.mask
+
+
+class Sigmoid(_Layer):
+    """out = 1 / (1 + exp(-x)); the local derivative is out * (1 - out)."""
+
+    def __init__(self, name=None):
+        super().__init__(name)
+        self.out = None
+
+    def forward(self, x):
+        """x: any shape -> out: same shape, in (0, 1)."""
+        x = check_finite(ensure_float(x, f"{self.name}.forward"), f"{self.name}.forward")
+        self.out = sigmoid(x)
+        return self.out
+
+    def backward(self, dout):
+        """dout: shape of x -> dx: shape of x."""
+        self._require_forward(self.out)
+        dout = self._check_dout(dout, self.out.shape)
+        return dout * (1.0 - self.out) * self.out
+
+
+class Affine(_Layer):
+    """out = x W + b, for a batch of samples of any shape (flattened to D features).
+
+    x: (N, d1, ..., dk) with d1 * ... * dk = D;  W: (D, M);  b: (M,);  out: (N, M).
+    Backward: dx = dout W^T (reshaped back to x's shape), dW = x^T dout, db = sum of dout over
+    the batch (b was added to every row, so every row's gradient flows into it).
+    """
+
+    param_names = ("W", "b")
+
+    def __init__(self, W, b, name=None):
+        super().__init__(name)
+        self.W, self.b = W, b
+        self.dW = self.db = None
+        self.x2d = self.x_shape = None
+
+    def _check_params(self, where):
+        W, b = np.asarray(self.W), np.asarray(self.b)
+        if W.ndim != 2 or b.shape != (W.shape[-1],):
+            raise ValueError(
+                f"{where}: W must be (D, M) and b (M,), got W {W.shape} and b {b.shape}"
+            )
+        return W, b
+
+    def forward(self, x):
+        """x: (N, d1, ..., dk) -> out: (N, M)."""
+        where = f"{self.name}.forward"
+        W, b = self._check_params(where)
+        x = check_ndim(ensure_float(x, where), range(2, 64), where, "x", "(N, D) or (N, d1, ...)")
+        d = int(np.prod(x.shape[1:]))
+        if d != W.shape[0]:
+            raise ValueError(
+                f"{where}: x has {d} features per sample (shape {x.shape}) but W expects "
+                f"{W.shape[0]} (W is {W.shape})"
+            )
+        self.x_shape, self.x2d = x.shape, x.reshape(x.shape[0], d)
+        out = self.x2d @ W + b
+        # NaN and inf in x, W or b always reach out, which is much smaller to scan than x;
+        # only when out is bad do we look for the culprit.
+        if not np.isfinite(out).all():
+            for name, arr in (("x", x), ("W", W), ("b", b)):
+                check_finite(arr, where, name)
+            raise ValueError(f"{where}: x W + b overflowed to inf (|x| up to {np.abs(x).max()})")
+        return out
+
+    def backward(self, dout):
+        """dout: (N, M) -> dx: x's shape; sets dW: (D, M) and db: (M,)."""
+        self._require_forward(self.x2d)
+        dout = self._check_dout(dout, (self.x2d.shape[0], self.W.shape[1]))
+        self.dW = self.x2d.T @ dout
+        self.db = dout.sum(axis=0)
+        return (dout @ self.W.T).reshape(self.x_shape)
+
+
+class SoftmaxWithLoss(_Layer):
+    """Softmax followed by the cross-entropy loss, as one layer.
+
+    forward(x, t): x: (N, C) logits (or (C,) for one sample); t: (N,) integer labels or
+    (N, C) one-hot. Returns the mean loss, a float.
+    backward(dout=1): dx = dout * (softmax(x) - onehot(t)) / N, the famously simple gradient
+    of the pair. Labels get no gradient.
+    """
+
+    def __init__(self, name=None):
+        super().__init__(name)
+        self.y = self.labels = self.loss = None
+        self.single = False
+
+    def forward(self, x, t):
+        where = f"{self.name}.forward"
+        x = check_finite(ensure_float(x, where), where)
+        self.single = x.ndim == 1
+        if self.single:
+            x, t = x[np.newaxis], np.asarray(t)[np.newaxis]
+        check_ndim(x, (2,), where, "x", "(N, C) or (C,)")
+        self.labels = check_labels(t, x.shape[0], x.shape[1], where)
+        rows = np.arange(x.shape[0])
+        # log softmax straight from the shifted logits: exact, and never log(0).
+        shifted = x - x.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        total = e.sum(axis=1, keepdims=True)
+        self.y = e / total
+        self.loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, self.labels]))
+        return self.loss
+
+    def backward(self, dout=1.0):
+        """dout: a number (the loss is a scalar) -> dx: x's shape."""
+        self._require_forward(self.y)
+        if np.ndim(dout) != 0:
+            raise ValueError(f"{self.name}.backward: dout must be a scalar, got {np.shape(dout)}")
+        n = self.y.shape[0]
+        dx = self.y.copy()
+        dx[np.arange(n), self.labels] -= 1
+        dx *= dout / n
+        return dx[0] if self.single else dx
+

@@ -1,0 +1,134 @@
+"""Fully connected networks built from `scratch.layers` (the book's TwoLayerNet and
+MultiLayerNet).
+
+Shapes: x: (N, D) (or (N, d1, ...), flattened by the first Affine), hidden sizes H1, H2, ...,
+scores: (N, C). Parameters are named W1, b1, W2, b2, ... with W{i}: (H{i-1}, H{i}).
+`net.params` is the single source of truth: layers read their weights from it on every forward
+pass, so `net.params['W1'] = new_array` takes effect (the book's layers keep the old array).
+"""
+
+import numpy as np
+
+from scratch.gradient import numerical_gradient
+from scratch.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss
+from scratch.validation import check_labels
+
+ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid}
+INIT_SCALES = {"relu": 2.0, "he": 2.0, "sigmoid": 1.0, "xavier": 1.0}
+
+
+class MultiLayerNet:
+    """Affine -> activation -> ... -> Affine -> SoftmaxWithLoss.
+
+    input_size: D; hidden_size_list: [H1, H2, ...]; output_size: C.
+    activation: 'relu' or 'sigmoid'.
+    weight_init_std: 'relu'/'he' (std sqrt(2 / fan_in)), 'sigmoid'/'xavier' (sqrt(1 / fan_in)),
+        or a number used as the std of every layer.
+    weight_decay_lambda: L2 penalty 0.5 * lambda * sum(W**2) added to the loss (biases excluded).
+    rng: np.random.Generator or seed for the initial weights (default seed 0: reproducible).
+    dtype: float32 for fast training, float64 for gradient checks.
+    """
+
+    def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
+                 weight_init_std="relu", weight_decay_lambda=0.0, *, rng=0, dtype=np.float64):
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"{type(self).__name__}: activation must be one of {sorted(ACTIVATIONS)}, "
+                f"got {activation!r}"
+            )
+        self.dtype = np.dtype(dtype)
+        if self.dtype.kind != "f":
+            raise TypeError(f"{type(self).__name__}: dtype must be a float type, got {dtype}")
+        self.sizes = [int(input_size), *map(int, hidden_size_list), int(output_size)]
+        if min(self.sizes) < 1:
+            raise ValueError(f"{type(self).__name__}: layer sizes must be >= 1, got {self.sizes}")
+        self.weight_decay_lambda = float(weight_decay_lambda)
+        self.params = self._init_params(weight_init_std, np.random.default_rng(rng))
+        self.layers = []
+        for i in range(1, len(self.sizes)):
+            self.layers.append(Affine(None, None, name=f"Affine{i}"))
+            if i < len(self.sizes) - 1:
+                self.layers.append(ACTIVATIONS[activation](name=f"{activation.title()}{i}"))
+        self.last_layer = SoftmaxWithLoss()
+
+    def _init_params(self, weight_init_std, rng):
+        params = {}
+        for i, (fan_in, fan_out) in enumerate(zip(self.sizes, self.sizes[1:]), start=1):
+            if isinstance(weight_init_std, str):
+                if weight_init_std.lower() not in INIT_SCALES:
+                    raise ValueError(
+                        f"{type(self).__name__}: weight_init_std must be a number or one of "
+                        f"{sorted(INIT_SCALES)}, got {weight_init_std!r}"
+                    )
+                std = np.sqrt(INIT_SCALES[weight_init_std.lower()] / fan_in)
+            else:
+                std = float(weight_init_std)
+            w = std * rng.standard_normal((fan_in, fan_out))
+            params[f"W{i}"] = w.astype(self.dtype)
+            params[f"b{i}"] = np.zeros(fan_out, dtype=self.dtype)
+        return params
+
+    @property
+    def affine_layers(self):
+        return [layer for layer in self.layers if isinstance(layer, Affine)]
+
+    def predict(self, x):
+        """x: (N, D) -> scores: (N, C), before softmax (the largest score is the prediction)."""
+        for i, layer in enumerate(self.affine_layers, start=1):
+            layer.W, layer.b = self.params[f"W{i}"], self.params[f"b{i}"]
+        x = np.asarray(x, dtype=self.dtype)
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def _decay(self):
+        if not self.weight_decay_lambda:
+            return 0.0
+        squares = sum(float(np.sum(np.square(layer.W, dtype=np.float64)))
+                      for layer in self.affine_layers)
+        return 0.5 * self.weight_decay_lambda * squares
+
+    def loss(self, x, t):
+        """x: (N, D); t: (N,) labels or (N, C) one-hot -> mean loss (+ weight decay), a float."""
+        return self.last_layer.forward(self.predict(x), t) + self._decay()
+
+    def accuracy(self, x, t):
+        """x: (N, D); t: (N,) labels or (N, C) one-hot -> fraction classified correctly."""
+        scores = self.predict(x)
+        where = f"{type(self).__name__}.accuracy"
+        labels = check_labels(t, scores.shape[0], scores.shape[1], where)
+        return float(np.mean(scores.argmax(axis=1) == labels))
+
+    def loss_and_gradient(self, x, t):
+        """One forward and one backward pass -> (loss, grads) with grads named like params."""
+        loss = self.loss(x, t)
+        dout = self.last_layer.backward(1.0)
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        grads = {}
+        for i, layer in enumerate(self.affine_layers, start=1):
+            grads[f"W{i}"] = layer.dW + self.weight_decay_lambda * layer.W
+            grads[f"b{i}"] = layer.db
+        return loss, grads
+
+    def gradient(self, x, t):
+        """Gradients of the loss by backpropagation: dict with the keys of `params`."""
+        return self.loss_and_gradient(x, t)[1]
+
+    def numerical_gradient(self, x, t, h=1e-5):
+        """The same gradients by centred differences: slow, for checking `gradient` (float64)."""
+        return {k: numerical_gradient(lambda _: self.loss(x, t), p, h)
+                for k, p in self.params.items()}
+
+
+class TwoLayerNet(MultiLayerNet):
+    """The book's TwoLayerNet: Affine1 -> Relu1 -> Affine2 -> SoftmaxWithLoss.
+
+    input_size: D; hidden_size: H; output_size: C; W1: (D, H), b1: (H,), W2: (H, C), b2: (C,).
+    Weights start as weight_init_std * standard normal (the book's 0.01), biases at 0.
+    """
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, *, rng=0,
+                 dtype=np.float64):
+        super().__init__(input_size, [hidden_size], output_size, "relu", weight_init_std,
+                         rng=rng, dtype=dtype)

@@ -1,0 +1,136 @@
+"""Bad input gets a clear error naming the layer and the expected and actual values."""
+
+import re
+
+import numpy as np
+import pytest
+
+from scratch.functions import cross_entropy_error, mean_squared_error, sigmoid, softmax
+from scratch.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+from scratch.nets import MultiLayerNet, TwoLayerNet
+
+NAN = np.array([[1.0, np.nan], [0.0, 1.0]])
+
+
+@pytest.mark.parametrize("layer", [Relu(), Sigmoid(), Affine(np.ones((2, 3)), np.zeros(3))])
+def test_nan_and_inf_inputs_are_rejected(layer):
+    with pytest.raises(ValueError, match=rf"{layer.name}\.forward: x must be finite.*\(0, 1\)"):
+        layer.forward(NAN)
+    with pytest.raises(ValueError, match="must be finite"):
+        layer.forward(np.array([[np.inf, 0.0]]))
+
+
+@pytest.mark.parametrize("layer", [Relu(), Sigmoid(), Affine(np.ones((2, 3)), np.zeros(3))])
+def test_non_numeric_inputs_are_type_errors(layer):
+    with pytest.raises(TypeError, match=rf"{layer.name}\.forward: x must be a real numeric.*<U1"):
+        layer.forward(np.array([["a", "b"]]))
+    with pytest.raises(TypeError, match="complex128"):
+        layer.forward(np.ones((1, 2), dtype=complex))
+
+
+@pytest.mark.parametrize("cls", [MulLayer, AddLayer])
+def test_mul_add_refuse_broadcasting(cls):
+    with pytest.raises(ValueError, match=rf"{cls.__name__}\.forward: y must have the same shape "
+                                         r"as x \(3,\), got \(2, 3\)"):
+        cls().forward(np.ones(3), np.ones((2, 3)))
+    with pytest.raises(ValueError, match="must be finite"):
+        cls().forward(1.0, float("nan"))
+
+
+@pytest.mark.parametrize("layer,args,shape", [
+    (Relu(), (np.ones((2, 3)),), (2, 3)),
+    (Sigmoid(), (np.ones((2, 3)),), (2, 3)),
+    (Affine(np.ones((3, 4)), np.zeros(4)), (np.ones((2, 3)),), (2, 4)),
+    (MulLayer(), (np.ones(3), np.ones(3)), (3,)),
+])
+def test_backward_checks_dout_shape(layer, args, shape):
+    layer.forward(*args)
+    with pytest.raises(ValueError, match=rf"{layer.name}\.backward: dout must have the shape of "
+                                         rf"forward's output {re.escape(str(shape))}, got \(5,\)"):
+        layer.backward(np.ones(5))
+
+
+def test_backward_before_forward():
+    with pytest.raises(RuntimeError, match=r"Relu\.backward called before forward"):
+        Relu().backward(np.ones(2))
+
+
+def test_affine_shape_errors_name_expected_and_actual():
+    layer = Affine(np.ones((784, 50)), np.zeros(50), name="Affine1")
+    with pytest.raises(ValueError, match=r"Affine1\.forward: x has 785 features per sample "
+                                         r"\(shape \(2, 785\)\) but W expects 784"):
+        layer.forward(np.ones((2, 785)))
+    with pytest.raises(ValueError, match=r"x must have shape \(N, D\).*got shape \(784,\)"):
+        layer.forward(np.ones(784))
+    with pytest.raises(ValueError, match=r"empty batch"):
+        layer.forward(np.ones((0, 784)))
+    with pytest.raises(ValueError, match=r"W must be \(D, M\) and b \(M,\), got W \(3, 2\) "
+                                         r"and b \(3,\)"):
+        Affine(np.ones((3, 2)), np.zeros(3)).forward(np.ones((1, 3)))
+
+
+@pytest.mark.parametrize("t,match", [
+    (np.array([0, 3]), r"labels must be in \[0, 2\], got 3"),
+    (np.array([0, -1]), r"labels must be in \[0, 2\], got -1"),
+    (np.array([0.0, 1.0]), r"labels of shape \(N,\) must be integers, got dtype float64"),
+    (np.array([0, 1, 2]), r"expected 2 labels \(one per sample\), got 3"),
+    (np.eye(3)[:2] * 0.5, r"one-hot labels must have exactly one 1 per row"),
+    (np.eye(4)[:2], r"one-hot labels must have shape \(2, 3\), got \(2, 4\)"),
+    (np.zeros((2, 3, 1)), r"labels must have shape \(2,\) or \(2, 3\), got shape \(2, 3, 1\)"),
+])
+def test_softmax_with_loss_label_errors(t, match):
+    with pytest.raises((ValueError, TypeError), match=r"SoftmaxWithLoss\.forward: " + match):
+        SoftmaxWithLoss().forward(np.zeros((2, 3)), t)
+
+
+def test_softmax_with_loss_rejects_bad_logits():
+    with pytest.raises(ValueError, match=r"SoftmaxWithLoss\.forward: x must be finite"):
+        SoftmaxWithLoss().forward(NAN, np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"x must have shape \(N, C\) or \(C,\)"):
+        SoftmaxWithLoss().forward(np.zeros((2, 3, 4)), np.array([0, 1]))
+    layer = SoftmaxWithLoss()
+    layer.forward(np.zeros((2, 3)), np.array([0, 1]))
+    with pytest.raises(ValueError, match="dout must be a scalar"):
+        layer.backward(np.ones(2))
+
+
+def test_functions_reject_bad_input():
+    with pytest.raises(TypeError, match="softmax: x must be a real numeric array"):
+        softmax(np.array(["x"]))
+    with pytest.raises(TypeError, match="sigmoid"):
+        sigmoid(np.array([None]))
+    with pytest.raises(ValueError, match=r"cross_entropy_error: labels must be in \[0, 1\]"):
+        cross_entropy_error(np.array([[0.5, 0.5]]), np.array([2]))
+    with pytest.raises(ValueError, match="cross_entropy_error: y must be finite"):
+        cross_entropy_error(NAN, np.array([0, 1]))
+    with pytest.raises(ValueError, match="empty batch"):
+        cross_entropy_error(np.zeros((0, 3)), np.zeros(0, dtype=int))
+    with pytest.raises(ValueError, match=r"mean_squared_error: t must have y's shape \(3,\)"):
+        mean_squared_error(np.zeros(3), np.zeros(4))
+
+
+def test_nets_reject_bad_input_with_layer_names():
+    net = TwoLayerNet(4, 3, 2)
+    with pytest.raises(ValueError, match=r"Affine1\.forward: x has 5 features per sample"):
+        net.loss(np.ones((2, 5)), np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"Affine1\.forward: x must be finite"):
+        net.predict(np.full((2, 4), np.nan))
+    with pytest.raises(ValueError, match=r"SoftmaxWithLoss\.forward: labels must be in \[0, 1\]"):
+        net.gradient(np.ones((2, 4)), np.array([0, 2]))
+    with pytest.raises(ValueError, match=r"TwoLayerNet\.accuracy: expected 2 labels"):
+        net.accuracy(np.ones((2, 4)), np.array([0, 1, 1]))
+    net.params["W2"] = np.ones((4, 2))  # a rebinding with the wrong shape is caught too
+    with pytest.raises(ValueError, match=r"Affine2\.forward: x has 3 features .* W expects 4"):
+        net.predict(np.ones((1, 4)))
+
+
+def test_net_constructor_errors():
+    with pytest.raises(ValueError, match=r"MultiLayerNet: activation must be one of "
+                                         r"\['relu', 'sigmoid'\], got 'tanh'"):
+        MultiLayerNet(2, [3], 2, activation="tanh")
+    with pytest.raises(ValueError, match="weight_init_std must be a number or one of"):
+        MultiLayerNet(2, [3], 2, weight_init_std="glorot")
+    with pytest.raises(TypeError, match="dtype must be a float type"):
+        MultiLayerNet(2, [3], 2, dtype=np.int32)
+    with pytest.raises(ValueError, match=r"layer sizes must be >= 1, got \[2, 0, 2\]"):
+        MultiLayerNet(2, [0], 2)

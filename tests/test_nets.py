@@ -1,0 +1,113 @@
+"""Networks: backprop against numerical gradients, rebinding, dtypes, determinism."""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from scratch.gradient import rel_error
+from scratch.nets import MultiLayerNet, TwoLayerNet
+
+
+def assert_gradients_match(net, x, t, tol=1e-7):
+    grads, numeric = net.gradient(x, t), net.numerical_gradient(x, t)
+    assert set(grads) == set(numeric) == set(net.params)
+    errors = {k: rel_error(grads[k], numeric[k]) for k in grads}
+    assert max(errors.values()) < tol, errors
+
+
+def kink_free_relu_net(net, x):
+    """True when no ReLU input lies within 1e-3 of 0, where centred differences break down."""
+    net.predict(x)  # let the layers pick up the current params
+    h = np.asarray(x, dtype=np.float64)
+    for layer in net.layers:
+        h = layer.forward(h)
+        if type(layer).__name__ == "Affine" and np.min(np.abs(h)) < 1e-3:
+            return False
+    return True
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["relu", "sigmoid"]),
+       st.lists(st.integers(1, 4), min_size=1, max_size=3), st.integers(1, 4))
+def test_multilayer_net_backprop_matches_numerical(seed, activation, hidden, n):
+    rng = np.random.default_rng(seed)
+    net = MultiLayerNet(3, hidden, 3, activation=activation, weight_init_std=1.0,
+                        weight_decay_lambda=0.1, rng=rng)
+    for key in net.params:  # nonzero biases, so every term of the gradient is exercised
+        net.params[key] += 0.1 * rng.standard_normal(net.params[key].shape)
+    x, t = rng.standard_normal((n, 3)), rng.integers(0, 3, n)
+    if activation == "relu" and not kink_free_relu_net(net, x):
+        return  # deliberately avoid ReLU kinks (see kink_free_relu_net)
+    # A vanishing gradient (deep saturated sigmoids) is smaller than the finite differences'
+    # rounding noise (~1e-16 * loss / h = 1e-11), so no check can resolve it: avoid it too.
+    assume(min(np.linalg.norm(g) for g in net.gradient(x, t).values()) > 1e-3)
+    assert_gradients_match(net, x, t)
+
+
+def test_two_layer_net_backprop_matches_numerical_one_hot(rng):
+    net = TwoLayerNet(6, 5, 4, weight_init_std=0.5, rng=1)
+    x, t = rng.standard_normal((3, 6)), np.eye(4)[[0, 3, 1]]
+    assert kink_free_relu_net(net, x)
+    assert_gradients_match(net, x, t)
+
+
+def test_structure_and_names():
+    net = MultiLayerNet(784, [100, 50], 10)
+    assert [layer.name for layer in net.layers] == ["Affine1", "Relu1", "Affine2", "Relu2",
+                                                   "Affine3"]
+    assert {k: v.shape for k, v in net.params.items()} == {
+        "W1": (784, 100), "b1": (100,), "W2": (100, 50), "b2": (50,), "W3": (50, 10), "b3": (10,)}
+    assert np.std(net.params["W1"]) == pytest.approx(np.sqrt(2 / 784), rel=0.05)
+    xavier = MultiLayerNet(784, [100], 10, activation="sigmoid", weight_init_std="xavier")
+    assert np.std(xavier.params["W1"]) == pytest.approx(np.sqrt(1 / 784), rel=0.05)
+    assert np.std(TwoLayerNet(784, 50, 10).params["W1"]) == pytest.approx(0.01, rel=0.05)
+
+
+def test_rebinding_params_takes_effect(rng):
+    net = TwoLayerNet(4, 3, 2)
+    x = rng.standard_normal((5, 4))
+    net.params["W2"] = np.zeros((3, 2))
+    net.params["b2"] = np.array([1.0, -1.0])
+    np.testing.assert_array_equal(net.predict(x), np.tile([1.0, -1.0], (5, 1)))
+    net.params = {k: v * 0 for k, v in net.params.items()}  # rebinding the whole dict too
+    assert np.all(net.predict(x) == 0)
+
+
+def test_dtype_float32_trains_in_float32_and_matches_float64(rng):
+    x, t = rng.standard_normal((8, 5)), rng.integers(0, 3, 8)
+    net32 = TwoLayerNet(5, 4, 3, weight_init_std=0.5, dtype=np.float32, rng=7)
+    net64 = TwoLayerNet(5, 4, 3, weight_init_std=0.5, dtype=np.float64, rng=7)
+    loss32, grads32 = net32.loss_and_gradient(x, t)
+    loss64, grads64 = net64.loss_and_gradient(x, t)
+    assert all(g.dtype == np.float32 for g in grads32.values())
+    assert net32.predict(x).dtype == np.float32
+    assert loss32 == pytest.approx(loss64, rel=1e-5)
+    for k in grads64:
+        assert rel_error(grads32[k], grads64[k]) < 1e-5
+
+
+def test_same_seed_same_net_and_inputs_untouched(rng):
+    a, b = MultiLayerNet(4, [3], 2, rng=3), MultiLayerNet(4, [3], 2, rng=3)
+    for k in a.params:
+        np.testing.assert_array_equal(a.params[k], b.params[k])
+    x, t = rng.standard_normal((2, 4)), np.array([0, 1])
+    x0 = x.copy()
+    a.gradient(x, t)
+    np.testing.assert_array_equal(x, x0)
+
+
+def test_loss_and_gradient_is_one_pass_and_weight_decay_adds_up(rng):
+    net = MultiLayerNet(4, [3], 2, weight_decay_lambda=0.5)
+    x, t = rng.standard_normal((2, 4)), np.array([0, 1])
+    loss, grads = net.loss_and_gradient(x, t)
+    assert loss == net.loss(x, t)
+    decay = 0.25 * sum(np.sum(net.params[k] ** 2) for k in ("W1", "W2"))
+    assert loss == pytest.approx(net.last_layer.forward(net.predict(x), t) + decay)
+
+
+def test_accuracy_with_both_label_kinds():
+    net = TwoLayerNet(2, 2, 2)
+    net.params.update(W1=np.eye(2), b1=np.zeros(2), W2=np.eye(2), b2=np.zeros(2))
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 0.0], [0.0, 3.0]])
+    assert net.accuracy(x, np.array([0, 1, 1, 1])) == 0.75
+    assert net.accuracy(x, np.eye(2)[[0, 1, 1, 1]]) == 0.75

@@ -1,0 +1,71 @@
+"""Trainer: whole-number epochs, histories, determinism, silence."""
+
+import numpy as np
+import pytest
+
+from scratch.nets import TwoLayerNet
+from scratch.optimizers import Adam
+from scratch.trainer import Trainer
+
+
+def blobs(n, rng):
+    """Three well-separated Gaussian clusters in 2-D: easy to learn."""
+    t = rng.integers(0, 3, n)
+    centers = np.array([[4.0, 0.0], [-4.0, 0.0], [0.0, 4.0]])
+    return centers[t] + rng.standard_normal((n, 2)), t
+
+
+def make(epochs=3, batch_size=128, n_train=1000, **kw):
+    rng = np.random.default_rng(0)
+    (x, t), (xt, tt) = blobs(n_train, rng), blobs(200, rng)
+    net = TwoLayerNet(2, 8, 3, weight_init_std=0.5)
+    if "optimizer" not in kw:
+        kw["optimizer_param"] = {"lr": 0.1}
+    return Trainer(net, x, t, xt, tt, epochs=epochs, batch_size=batch_size, progress=False, **kw)
+
+
+def test_integer_epoch_accounting_with_a_partial_last_batch(capsys):
+    trainer = make(epochs=3, batch_size=128)  # 1000 / 128 = 7.8125: 8 steps an epoch
+    trainer.train()
+    assert trainer.iters_per_epoch == 8 and trainer.max_iter == 24
+    assert len(trainer.train_loss_list) == 24 == trainer.current_iter
+    assert len(trainer.train_acc_list) == len(trainer.test_acc_list) == 3
+    assert capsys.readouterr() == ("", "")  # nothing printed per iteration (or at all)
+
+
+def test_it_learns_and_is_deterministic():
+    a, b = make(epochs=5), make(epochs=5)
+    a.train()
+    b.train()
+    assert a.train_loss_list == b.train_loss_list
+    assert a.test_acc_list[-1] > 0.95
+    assert np.mean(a.train_loss_list[-8:]) < np.mean(a.train_loss_list[:8])
+
+
+def test_every_sample_is_used_once_per_epoch():
+    trainer = make(epochs=1, batch_size=300)
+    seen = []
+    step = trainer.train_step
+    trainer.train_step = lambda xb, tb: (seen.append(len(xb)), step(xb, tb))[1]
+    trainer.train()
+    assert seen == [300, 300, 300, 100]
+
+
+def test_optimizer_instance_and_evaluation_subset():
+    opt = Adam(lr=0.01)
+    trainer = make(epochs=1, optimizer=opt, evaluate_sample_num_per_epoch=50)
+    trainer.train()
+    assert trainer.optimizer is opt and opt.t == trainer.max_iter
+    assert (trainer.train_acc_list[0] * 50).is_integer()
+
+
+def test_trainer_errors():
+    with pytest.raises(ValueError, match="Trainer: epochs must be a positive integer, got 2.5"):
+        make(epochs=2.5)
+    with pytest.raises(ValueError, match="Trainer: batch_size must be a positive integer, got 0"):
+        make(batch_size=0)
+    net, x = TwoLayerNet(2, 2, 2), np.zeros((5, 2))
+    with pytest.raises(ValueError, match="Trainer: x_train has 5 samples but t_train has 4"):
+        Trainer(net, x, np.zeros(4, int), x, np.zeros(5, int))
+    with pytest.raises(ValueError, match="unknown optimizer 'rmsprpo'"):
+        make(optimizer="rmsprpo")
