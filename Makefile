@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+NB     ?= notebooks/*.ipynb
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 # The same environment for tests, nbval and `make notebooks`, so stored outputs match:
@@ -48,7 +49,7 @@ lab: $(STAMP)
 # Re-execute every notebook in place, in a fresh kernel, top to bottom.
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=600 notebooks/*.ipynb
+		--ExecutePreprocessor.timeout=600 $(NB)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_train.py
