@@ -14,7 +14,33 @@ import numpy as np
 
 from scratch.gradient import rel_error
 
-__all__ = ["run_check", "Fail", "expect_close", "expect_gradients"]
+__all__ = ["run_check", "Fail", "CheckResult", "expect_close", "expect_gradients"]
+
+
+class CheckResult:
+    """True or False (use it in `if` and `assert`) that shows nothing as a cell's last value.
+
+    The check has already printed its line; IPython calls `_ipython_display_` instead of
+    showing a repr, so a notebook cell ending in `check_x(...)` adds no `Out[...]` (a trailing
+    `;` would not help: nbval runs cells without history, where IPython ignores it).
+    """
+
+    def __init__(self, passed):
+        self.passed = bool(passed)
+
+    def __bool__(self):
+        return self.passed
+
+    def __eq__(self, other):
+        return bool(self) == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"CheckResult({self.passed})"
+
+    def _ipython_display_(self):
+        pass
 
 
 class Fail(Exception):
@@ -26,21 +52,21 @@ def run_check(what, check, success="OK"):
 
     check: a function of no arguments that raises Fail(hint) when the answer is wrong and may
     return a string to append to the success text (e.g. '(max rel. error < 1e-7)').
-    Returns True when the check passed.
+    Returns a CheckResult, truthy when the check passed.
     """
     try:
         extra = check()
     except Fail as fail:
         print(f"{what}: not yet - {fail}")
-        return False
+        return CheckResult(False)
     except NotImplementedError:
         print(f"{what}: not yet - not implemented: replace the `# YOUR CODE HERE` stub")
-        return False
+        return CheckResult(False)
     except Exception as exc:  # a learner's code can fail in any way; show the reason, not a trace
         print(f"{what}: not yet - your code raised {type(exc).__name__}: {exc}")
-        return False
+        return CheckResult(False)
     print(f"{what}: {success}" + (f" {extra}" if extra else ""))
-    return True
+    return CheckResult(True)
 
 
 def expect_close(got, expected, hint, rtol=1e-7, atol=0.0):

@@ -1,0 +1,27 @@
+"""The notebook-00 digit viewer, driven by setting the slider's value (no browser)."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from scratch.datasets import load_mnist  # noqa: E402
+from scratch.widgets.start import DigitViewer  # noqa: E402
+
+
+def test_slider_changes_the_summary():
+    (x, t), _ = load_mnist()
+    viewer = DigitViewer(x[:20], t[:20], show_image=False)
+    assert viewer.summary.value.startswith(f"image 0: label <b>{t[0]}</b>")
+    viewer.index.value = 7
+    assert viewer.summary.value.startswith(f"image 7: label <b>{t[7]}</b>")
+    assert viewer.index.max == 19
+
+
+def test_draws_without_error_and_rejects_mismatched_labels():
+    viewer = DigitViewer(np.zeros((2, 1, 28, 28)), np.array([3, 4]))
+    viewer.index.value = 1
+    assert "label <b>4</b>, ink 0%" in viewer.summary.value
+    with pytest.raises(ValueError, match="DigitViewer: 2 images but 3 labels"):
+        DigitViewer(np.zeros((2, 784)), np.array([1, 2, 3]))
