@@ -54,5 +54,8 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_train.py
 
+# Further targets (the browser test, classroom exports) live in mk/*.mk.
+-include mk/*.mk
+
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache
