@@ -1,0 +1,107 @@
+"""Notebook 03's checks: OK for a right layer, a hint for a typical bug, never an exception."""
+
+import numpy as np
+import pytest
+
+from scratch.checks.activations import check_leaky_relu, check_tanh
+
+
+class LeakyRelu:
+    def __init__(self, alpha=0.01):
+        self.alpha, self.mask = alpha, None
+
+    def forward(self, x):
+        self.mask = x > 0
+        return np.where(self.mask, x, self.alpha * x)
+
+    def backward(self, dout):
+        return np.where(self.mask, dout, self.alpha * dout)
+
+
+class BookStyleLeakyRelu(LeakyRelu):
+    """Right numbers, but scales the caller's dout in place."""
+
+    def backward(self, dout):
+        dout[~self.mask] *= self.alpha
+        return dout
+
+
+class ReluInDisguise(LeakyRelu):
+    def backward(self, dout):
+        return dout * self.mask
+
+
+class Tanh:
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * (1 - self.out ** 2)
+
+
+class TanhMissingSquare(Tanh):
+    def backward(self, dout):
+        return dout * (1 - self.out)
+
+
+class TanhMultipliesByAConstant(Tanh):
+    def backward(self, dout):
+        return 2 * dout * (1 - self.out ** 2)
+
+
+class Stub:
+    def __init__(self, alpha=None):
+        pass
+
+    def forward(self, x):
+        raise NotImplementedError
+
+    def backward(self, dout):
+        raise NotImplementedError
+
+
+def test_leaky_relu_check(capsys):
+    assert check_leaky_relu(LeakyRelu)
+    assert capsys.readouterr().out == "LeakyRelu: OK (max rel. error < 1e-07)\n"
+    assert not check_leaky_relu(BookStyleLeakyRelu)
+    assert "backward changed dout in place" in capsys.readouterr().out
+    assert not check_leaky_relu(ReluInDisguise)
+    assert "should pass 0.1 * dout back, not 0" in capsys.readouterr().out
+    assert not check_leaky_relu(Stub)
+    assert capsys.readouterr().out == (
+        "LeakyRelu: not yet - not implemented: replace the `# YOUR CODE HERE` stub\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "layer, hint",
+    [
+        (TanhMissingSquare, "the derivative is 1 - y**2 (squared), not 1 - y"),
+        (TanhMultipliesByAConstant, "dx should be dout * (1 - y**2)"),
+    ],
+)
+def test_tanh_check_names_the_mistake(capsys, layer, hint):
+    assert not check_tanh(layer)
+    out = capsys.readouterr().out
+    assert out.startswith(f"Tanh: not yet - {hint}") and out.count("\n") == 1
+
+
+def test_tanh_check_passes_and_reports_stubs(capsys):
+    assert check_tanh(Tanh)
+    assert not check_tanh(Stub)
+    assert capsys.readouterr().out.splitlines() == [
+        "Tanh: OK (max rel. error < 1e-07)",
+        "Tanh: not yet - not implemented: replace the `# YOUR CODE HERE` stub",
+    ]
+
+
+def test_a_forward_that_changes_x_is_reported(capsys):
+    class InPlace(Tanh):
+        def forward(self, x):
+            np.tanh(x, out=x)
+            self.out = x.copy()
+            return self.out
+
+    assert not check_tanh(InPlace)
+    assert "forward changed x in place" in capsys.readouterr().out

@@ -1,0 +1,47 @@
+"""Notebook 03's activation explorer, driven by setting its controls' values (no browser)."""
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from scratch.widgets.activations import ActivationExplorer  # noqa: E402
+
+
+def test_sigmoid_at_zero_has_the_largest_slope():
+    explorer = ActivationExplorer("sigmoid", x=0.0, dout=1.0, show_plot=False)
+    assert explorer.summary.value.startswith(
+        "sigmoid(0.00) = <b>0.5000</b>; local derivative f'(0.00) = <b>0.2500</b>"
+    )
+    assert "dx = dout &times; f'(x) = <b>0.2500</b>" in explorer.summary.value
+    assert "at most 0.25" in explorer.summary.value
+
+
+def test_controls_update_the_summary():
+    explorer = ActivationExplorer(show_plot=False)
+    explorer.x.value = 2.0
+    explorer.dout.value = -2.0
+    # sigmoid(2) = 0.8808, slope 0.8808 * 0.1192 = 0.1050, dx = -0.2100
+    assert "sigmoid(2.00) = <b>0.8808</b>" in explorer.summary.value
+    assert "<b>0.1050</b>" in explorer.summary.value and "<b>-0.2100</b>" in explorer.summary.value
+    explorer.x.value = 6.0
+    assert "saturated" in explorer.summary.value
+    explorer.activation.value = "tanh"
+    assert explorer.summary.value.startswith("tanh(6.00) = <b>1.0000</b>")
+
+
+def test_relu_active_and_dead():
+    explorer = ActivationExplorer("ReLU", x=1.5, dout=0.5, show_plot=False)
+    assert explorer.values() == (1.5, 1.0, 0.5)
+    assert "passes back unchanged" in explorer.summary.value
+    explorer.x.value = -1.0
+    assert explorer.values() == (0.0, 0.0, 0.0)
+    assert "dead" in explorer.summary.value
+
+
+def test_draws_and_rejects_unknown_activations():
+    explorer = ActivationExplorer("tanh", x=0.5)
+    explorer.activation.value = "ReLU"
+    assert explorer.summary.value.startswith("ReLU(0.50) = <b>0.5000</b>")
+    with pytest.raises(ValueError, match="activation must be one of"):
+        ActivationExplorer("gelu")

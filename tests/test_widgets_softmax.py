@@ -1,0 +1,52 @@
+"""Notebook 04's softmax explorer, driven by setting its controls' values (no browser)."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from scratch.functions import softmax  # noqa: E402
+from scratch.widgets.softmax import SoftmaxExplorer  # noqa: E402
+
+
+def test_equal_logits_give_uniform_probabilities_and_log_c_loss():
+    explorer = SoftmaxExplorer(logits=(0.0, 0.0, 0.0, 0.0), true_class=2, show_plot=False)
+    assert "y = [0.250, 0.250, 0.250, 0.250]" in explorer.summary.value
+    assert f"the loss is -log p = <b>{np.log(4):.4f}</b>" in explorer.summary.value
+    assert "(y - t) / T = [0.250, 0.250, -0.750, 0.250]" in explorer.summary.value
+
+
+def test_sliders_dropdown_and_temperature_update_the_summary():
+    explorer = SoftmaxExplorer(logits=(2.0, 1.0, 0.1), show_plot=False)
+    y = softmax(np.array([2.0, 1.0, 0.1]))
+    assert f"p = <b>{y[0]:.4f}</b>" in explorer.summary.value
+    assert "prediction is correct" in explorer.summary.value
+    explorer.true_class.value = 2
+    assert f"-log p = <b>{-np.log(y[2]):.4f}</b>" in explorer.summary.value
+    assert "wrong (it predicts class 0)" in explorer.summary.value
+    explorer.logits[2].value = 5.0
+    assert "prediction is correct" in explorer.summary.value
+    explorer.temperature.value = 2.0
+    y2 = softmax(np.array([2.0, 1.0, 5.0]) / 2)
+    grad = (y2 - np.eye(3)[2]) / 2
+    assert explorer.summary.value.startswith("T = 2.0: probabilities y = [" +
+                                             ", ".join(f"{v:.3f}" for v in y2))
+    assert ", ".join(f"{g:.3f}" for g in grad) in explorer.summary.value
+
+
+def test_confident_wrong_prediction_has_a_finite_loss():
+    explorer = SoftmaxExplorer(logits=(10.0, -10.0), true_class=1, temperature=0.1,
+                               show_plot=False)
+    _, loss, _ = explorer.values()
+    assert loss == pytest.approx(200.0)
+
+
+def test_draws_and_rejects_bad_settings():
+    explorer = SoftmaxExplorer()
+    explorer.logits[0].value = -3.0
+    assert len(explorer.logits) == 4
+    with pytest.raises(ValueError, match="true_class must be in"):
+        SoftmaxExplorer(logits=(1.0, 2.0), true_class=2)
+    with pytest.raises(ValueError, match="expected 2 to 6 logits"):
+        SoftmaxExplorer(logits=(1.0,))
