@@ -1,0 +1,83 @@
+"""Optimizer paths on the book's test function f(x, y) = x**2 / 20 + y**2 (figure 6-8).
+
+The valley is 20 times steeper across (y) than along (x): a learning rate large enough to move
+along x quickly makes plain SGD zig-zag across y. The minimum is at (0, 0); every path starts
+at (-7, 2) as in the book.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from scratch.optimizers import get_optimizer
+
+START = (-7.0, 2.0)
+# The learning rates of the book's figure 6-8, plus Nesterov and RMSprop (our choice).
+BOOK_LRS = {"sgd": 0.95, "momentum": 0.1, "nesterov": 0.1, "adagrad": 1.5, "rmsprop": 0.1,
+            "adam": 0.3}
+# Fixed plot limits, so paths of different optimizers are drawn on the same map.
+XLIM, YLIM = (-10.0, 10.0), (-5.0, 5.0)
+
+
+def f(x, y):
+    """f(x, y) = x**2 / 20 + y**2; x, y: numbers or arrays of one shape (e.g. a meshgrid)."""
+    return x**2 / 20.0 + y**2
+
+
+def grad_f(x, y):
+    """The gradient (df/dx, df/dy) = (x / 10, 2 y)."""
+    return x / 10.0, 2.0 * y
+
+
+def optimizer_path(optimizer, steps=30, start=START, **optimizer_param):
+    """Run an optimizer on f from `start` and return the visited points.
+
+    optimizer: a name from `scratch.optimizers.OPTIMIZERS` ('sgd', 'momentum', 'nesterov',
+        'adagrad', 'rmsprop', 'adam') with its keyword arguments (e.g. lr=0.1), or a fresh
+        optimizer instance (one that has not been used yet: it keeps its state).
+    steps: number of updates. Returns path: (steps + 1, 2), row i the point (x, y) after i
+    updates (row 0 is `start`). A diverging run gives huge numbers (or inf) rather than a warning.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"optimizer_path: steps must be an integer >= 0, got {steps!r}")
+    if np.shape(start) != (2,):
+        raise ValueError(f"optimizer_path: start must be a point (x, y), got {start!r}")
+    opt = get_optimizer(optimizer, **optimizer_param)
+    # One (2,) parameter holding x and y: every optimizer here acts element by element, so
+    # this is the same as the book's two separate parameters 'x' and 'y'.
+    params = {"xy": np.array(start, dtype=np.float64)}
+    path = np.empty((steps + 1, 2))
+    path[0] = params["xy"]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(1, steps + 1):
+            x, y = params["xy"]
+            opt.update(params, {"xy": np.array(grad_f(x, y))})
+            path[i] = params["xy"]
+    return path
+
+
+def distance_to_minimum(path):
+    """Euclidean distance of the last point of path: (n, 2) to the minimum (0, 0)."""
+    return float(np.hypot(*np.asarray(path)[-1]))
+
+
+def plot_path(path, ax=None, title=None):
+    """Draw f's contour lines, the minimum (+) and path: (n, 2) as connected dots on `ax`.
+
+    The view is fixed to XLIM x YLIM so that paths can be compared; points outside are clipped.
+    Returns the Axes.
+    """
+    if ax is None:
+        ax = plt.gca()
+    xs, ys = np.meshgrid(np.linspace(*XLIM, 201), np.linspace(*YLIM, 101))
+    ax.contour(xs, ys, f(xs, ys), levels=np.geomspace(0.05, 25, 12), colors="0.75",
+               linewidths=0.8)
+    path = np.asarray(path)
+    ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", markersize=3, linewidth=1)
+    ax.plot(0, 0, "+", color="black", markersize=10)
+    ax.set_xlim(*XLIM)
+    ax.set_ylim(*YLIM)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    if title:
+        ax.set_title(title)
+    return ax

@@ -1,0 +1,61 @@
+"""The notebook-06 prediction browser, driven by setting its controls' values (no browser)."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from scratch.nets import TwoLayerNet  # noqa: E402
+from scratch.widgets.training import SHOW, PredictionBrowser  # noqa: E402
+
+
+def _browser(**kwargs):
+    # Five images; images 1 and 3 are predicted wrongly.
+    x = np.zeros((5, 784))
+    t = np.array([0, 1, 2, 3, 4])
+    probs = np.full((5, 10), 0.02)
+    for i, pred in enumerate([0, 7, 2, 5, 4]):
+        probs[i, pred] = 0.82
+    return PredictionBrowser(x, t, probs, **kwargs)
+
+
+def test_slider_and_summary():
+    browser = _browser(show_plot=False)
+    assert browser.summary.value == (
+        "image 0 (1 of 5): predicted <b>0</b> (p = 0.82), true label <b>0</b>: right"
+    )
+    browser.index.value = 1
+    assert browser.summary.value == (
+        "image 1 (2 of 5): predicted <b>7</b> (p = 0.82), true label <b>1</b>: <b>wrong</b>"
+    )
+
+
+def test_misclassified_only():
+    browser = _browser(show_plot=False)
+    browser.index.value = 4
+    browser.show.value = SHOW[1]
+    assert browser.index.value == 0 and browser.index.max == 1
+    assert browser.summary.value.startswith("image 1 (1 of 2): predicted <b>7</b>")
+    browser.index.value = 1
+    assert browser.summary.value.startswith("image 3 (2 of 2): predicted <b>5</b>")
+    browser.show.value = SHOW[0]
+    assert browser.index.max == 4
+    assert browser.summary.value.startswith("image 0 (1 of 5)")
+
+
+def test_no_mistakes_and_from_network():
+    net = TwoLayerNet(784, 5, 10)
+    x = np.random.default_rng(0).random((3, 784))
+    t = net.predict(x).argmax(axis=1)
+    browser = PredictionBrowser.from_network(net, x, t)  # draws too
+    assert "true label" in browser.summary.value
+    browser.show.value = SHOW[1]
+    assert browser.summary.value == "no misclassified images: every prediction is right"
+
+
+def test_rejects_mismatched_inputs():
+    with pytest.raises(ValueError, match="one row per image, got 2, 3 and 2"):
+        PredictionBrowser(np.zeros((2, 784)), np.zeros(3, int), np.zeros((2, 10)))
+    with pytest.raises(ValueError, match=r"expected t: \(N,\) labels"):
+        PredictionBrowser(np.zeros((2, 784)), np.zeros((2, 10)), np.zeros((2, 10)))
