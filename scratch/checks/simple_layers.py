@@ -1,0 +1,142 @@
+"""Checks for the exercises of notebooks 01 (computational graphs) and 02 (MulLayer/AddLayer).
+
+Each prints one line and returns True/False (see `scratch.checks`). Answers are compared with
+numerical gradients (float64, centred differences) at several random points, so an answer
+that only works for the notebook's numbers does not pass.
+"""
+
+import numpy as np
+
+from scratch.checks import Fail, expect_close, expect_gradients, run_check
+from scratch.gradient import eval_numerical_gradient_array, numerical_gradient, rel_error
+
+__all__ = ["check_graph_backward", "check_muladd_backward", "check_div_layer", "check_basket"]
+
+TOL = 1e-7
+
+
+def _numbers(result, count, what):
+    """`result` as a tuple of `count` floats, or Fail saying what was expected."""
+    if not isinstance(result, (tuple, list)):
+        raise Fail(f"return {count} values {what}, got one {type(result).__name__}")
+    if len(result) != count:
+        raise Fail(f"return {count} values {what}, got {len(result)}")
+    return tuple(np.asarray(r, dtype=np.float64) for r in result)
+
+
+def _close(a, b):
+    return rel_error(a, b) < TOL
+
+
+def check_graph_backward(graph_backward, seed=0):
+    """graph_backward(x, y, z) -> (df/dx, df/dy, df/dz) for f = (x + y) * z, numbers in and out."""
+
+    def check():
+        rng = np.random.default_rng(seed)
+        for _ in range(5):
+            v = rng.uniform(-3, 3, size=3)
+            got = np.array(_numbers(graph_backward(*(float(a) for a in v)), 3,
+                                    "(df/dx, df/dy, df/dz)"))
+            numeric = numerical_gradient(lambda p: (p[0] + p[1]) * p[2], v.copy())
+            if not _close(got[2], numeric[2]):
+                raise Fail("df/dz: the × node sends back the *other* input, here t = x + y")
+            if not (_close(got[0], numeric[0]) and _close(got[1], numeric[1])):
+                raise Fail("df/dx and df/dy: the × node sends z back to t, and + passes it on "
+                           "unchanged to both x and y")
+        return expect_gradients(got, numeric, "the gradients differ from numerical ones", TOL)
+
+    return run_check("graph_backward", check)
+
+
+def check_muladd_backward(muladd_backward, seed=0):
+    """muladd_backward(a, b, c, dout) -> (da, db, dc) for out = a * b + c (same-shape arrays)."""
+
+    def check():
+        rng = np.random.default_rng(seed)
+        a, b, c, dout = (rng.standard_normal(4) for _ in range(4))
+        got = _numbers(muladd_backward(a.copy(), b.copy(), c.copy(), dout.copy()), 3,
+                       "(da, db, dc)")
+        numeric = [eval_numerical_gradient_array(lambda: a * b + c, arr, dout)
+                   for arr in (a, b, c)]
+        for g, name in zip(got, "abc"):
+            if g.shape != (4,):
+                raise Fail(f"d{name} should have the shape of {name} (4,), got {g.shape}")
+        if _close(got[0], b) or _close(got[1], a) or _close(got[2], np.ones(4)):
+            raise Fail("multiply the local derivatives by dout, the gradient arriving from above")
+        if not _close(got[2], numeric[2]):
+            raise Fail("dc: the + passes dout through unchanged")
+        if not (_close(got[0], numeric[0]) and _close(got[1], numeric[1])):
+            raise Fail("da and db: the × part swaps its inputs (da = dout * b, db = dout * a)")
+        return expect_gradients(np.concatenate(got), np.concatenate(numeric),
+                                "the gradients differ from numerical ones", TOL)
+
+    return run_check("muladd_backward", check)
+
+
+def check_div_layer(layer_class, seed=0):
+    """layer_class(): forward(x, y) -> x / y; backward(dout) -> (dx, dy). Arrays of one shape."""
+
+    def check():
+        rng = np.random.default_rng(seed)
+        x = rng.standard_normal((3, 4))
+        # |y| in [0.5, 2]: away from 0, where x / y and its numerical gradient blow up.
+        y = rng.uniform(0.5, 2.0, size=(3, 4)) * rng.choice([-1.0, 1.0], size=(3, 4))
+        dout = rng.standard_normal((3, 4))
+        layer = layer_class()
+        expect_close(layer.forward(x, y), x / y, "forward should return x / y")
+        got = _numbers(layer.backward(dout), 2, "(dx, dy) from backward")
+        numeric = [eval_numerical_gradient_array(lambda: x / y, arr, dout, h=1e-5)
+                   for arr in (x, y)]
+        if not _close(got[0], numeric[0]):
+            raise Fail("dx: d(x/y)/dx = 1/y, times dout")
+        if _close(got[1], -numeric[1]):
+            raise Fail("dy has the wrong sign: d(x/y)/dy = -x / y**2")
+        if not _close(got[1], numeric[1]):
+            raise Fail("dy: d(x/y)/dy = -x / y**2, times dout")
+        return expect_gradients(np.concatenate([g.ravel() for g in got]),
+                                np.concatenate([g.ravel() for g in numeric]),
+                                "the gradients differ from numerical ones", TOL)
+
+    return run_check("DivLayer", check)
+
+
+BASKET_INPUTS = ("apple", "apple_num", "banana", "banana_num", "bag", "tax")
+
+
+def _basket_price(p):
+    apple, apple_num, banana, banana_num, bag, tax = p
+    return (apple * apple_num + banana * banana_num + bag) * tax
+
+
+def check_basket(basket, seed=0):
+    """basket(apple, apple_num, banana, banana_num, bag, tax) -> (price, grads), where
+    price = (apple * apple_num + banana * banana_num + bag) * tax and grads is a dict of the
+    gradients of price under the argument names ('apple', 'apple_num', ..., 'tax')."""
+
+    def check():
+        rng = np.random.default_rng(seed)
+        points = [np.array([100.0, 2.0, 80.0, 4.0, 5.0, 1.1])]
+        points += [np.concatenate([rng.uniform(10, 300, 1), rng.integers(0, 10, 1),
+                                   rng.uniform(10, 300, 1), rng.integers(0, 10, 1),
+                                   rng.uniform(0, 20, 1), rng.uniform(1.0, 1.3, 1)])
+                   for _ in range(3)]
+        for p in points:
+            result = basket(*(float(v) for v in p))
+            if not isinstance(result, (tuple, list)) or len(result) != 2:
+                raise Fail("return two values: (price, grads)")
+            price, grads = result
+            expect_close(price, _basket_price(p),
+                         "price should be (apple * apple_num + banana * banana_num + bag) * tax")
+            if not isinstance(grads, dict) or set(grads) != set(BASKET_INPUTS):
+                raise Fail(f"grads should be a dict with the keys {', '.join(BASKET_INPUTS)}")
+            got = np.array([float(grads[k]) for k in BASKET_INPUTS])
+            numeric = numerical_gradient(_basket_price, p.copy())
+            if _close(got[:5], numeric[:5] / p[5]):
+                raise Fail("everything before the tax node reaches price through × tax: "
+                           "its gradients are multiplied by tax")
+            for k, g, n in zip(BASKET_INPUTS, got, numeric):
+                if not _close(g, n):
+                    raise Fail(f"grads['{k}'] differs from the numerical gradient")
+        return expect_gradients(got, numeric, "the gradients differ from numerical ones", TOL)
+
+    return run_check("basket", check)

@@ -1,0 +1,119 @@
+"""The exercise checks of notebooks 01 and 02: right answers pass, typical bugs get their hint,
+stubs get the 'not implemented' line, and nothing ever raises."""
+
+import numpy as np
+
+from scratch.checks.simple_layers import (
+    check_basket,
+    check_div_layer,
+    check_graph_backward,
+    check_muladd_backward,
+)
+from scratch.layers import AddLayer, MulLayer
+
+STUB = "not yet - not implemented: replace the `# YOUR CODE HERE` stub\n"
+
+
+def stub(*args):
+    raise NotImplementedError
+
+
+def test_graph_backward(capsys):
+    assert check_graph_backward(lambda x, y, z: (z, z, x + y))
+    assert capsys.readouterr().out == "graph_backward: OK (max rel. error < 1e-07)\n"
+    assert not check_graph_backward(lambda x, y, z: (z, z, x))
+    assert capsys.readouterr().out == (
+        "graph_backward: not yet - df/dz: the × node sends back the *other* input, "
+        "here t = x + y\n")
+    assert not check_graph_backward(lambda x, y, z: (z, 1.0, x + y))
+    assert "df/dx and df/dy" in capsys.readouterr().out
+    assert not check_graph_backward(lambda x, y, z: z)
+    assert capsys.readouterr().out == (
+        "graph_backward: not yet - return 3 values (df/dx, df/dy, df/dz), got one float\n")
+    assert not check_graph_backward(stub)
+    assert capsys.readouterr().out == "graph_backward: " + STUB
+
+
+def test_muladd_backward(capsys):
+    assert check_muladd_backward(lambda a, b, c, dout: (dout * b, dout * a, dout))
+    assert capsys.readouterr().out == "muladd_backward: OK (max rel. error < 1e-07)\n"
+    assert not check_muladd_backward(lambda a, b, c, dout: (b, a, np.ones_like(c)))
+    assert "multiply the local derivatives by dout" in capsys.readouterr().out
+    assert not check_muladd_backward(lambda a, b, c, dout: (dout * a, dout * b, dout))
+    assert "da and db: the × part swaps its inputs" in capsys.readouterr().out
+    assert not check_muladd_backward(lambda a, b, c, dout: (dout * b, dout * a, dout * c))
+    assert "dc: the + passes dout through unchanged" in capsys.readouterr().out
+    assert not check_muladd_backward(stub)
+    assert capsys.readouterr().out == "muladd_backward: " + STUB
+
+
+class DivLayer:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x / y
+
+    def backward(self, dout):
+        return dout / self.y, -dout * self.x / self.y**2
+
+
+class SignBugDivLayer(DivLayer):
+    def backward(self, dout):
+        return dout / self.y, dout * self.x / self.y**2
+
+
+class StubDivLayer:
+    def forward(self, x, y):
+        raise NotImplementedError
+
+    def backward(self, dout):
+        raise NotImplementedError
+
+
+def test_div_layer(capsys):
+    assert check_div_layer(DivLayer)
+    assert capsys.readouterr().out == "DivLayer: OK (max rel. error < 1e-07)\n"
+    assert not check_div_layer(SignBugDivLayer)
+    assert capsys.readouterr().out == (
+        "DivLayer: not yet - dy has the wrong sign: d(x/y)/dy = -x / y**2\n")
+    assert not check_div_layer(MulLayer)
+    assert capsys.readouterr().out == "DivLayer: not yet - forward should return x / y\n"
+    assert not check_div_layer(StubDivLayer)
+    assert capsys.readouterr().out == "DivLayer: " + STUB
+
+
+def basket(apple, apple_num, banana, banana_num, bag, tax, forget_tax=False):
+    mul_apple, mul_banana, add_fruit, add_bag, mul_tax = (
+        MulLayer(), MulLayer(), AddLayer(), AddLayer(), MulLayer())
+    fruit = add_fruit.forward(mul_apple.forward(apple, apple_num),
+                              mul_banana.forward(banana, banana_num))
+    price = mul_tax.forward(add_bag.forward(fruit, bag), tax)
+    dtotal, dtax = mul_tax.backward(1.0)
+    if forget_tax:
+        dtotal = 1.0
+    dfruit, dbag = add_bag.backward(dtotal)
+    dapple_price, dbanana_price = add_fruit.backward(dfruit)
+    dapple, dapple_num = mul_apple.backward(dapple_price)
+    dbanana, dbanana_num = mul_banana.backward(dbanana_price)
+    return price, dict(apple=dapple, apple_num=dapple_num, banana=dbanana,
+                       banana_num=dbanana_num, bag=dbag, tax=dtax)
+
+
+def test_basket(capsys):
+    assert check_basket(basket)
+    assert capsys.readouterr().out == "basket: OK (max rel. error < 1e-07)\n"
+    assert not check_basket(lambda *a: basket(*a, forget_tax=True))
+    assert "its gradients are multiplied by tax" in capsys.readouterr().out
+    assert not check_basket(lambda *a: (basket(*a)[0], {"apple": 1.0}))
+    assert "grads should be a dict with the keys apple, apple_num" in capsys.readouterr().out
+    assert not check_basket(lambda *a: basket(*a)[0])
+    assert capsys.readouterr().out == "basket: not yet - return two values: (price, grads)\n"
+
+    def wrong_bag(*a):
+        price, grads = basket(*a)
+        return price, {**grads, "bag": 1.0}
+
+    assert not check_basket(wrong_bag)
+    assert capsys.readouterr().out == (
+        "basket: not yet - grads['bag'] differs from the numerical gradient\n")
+    assert not check_basket(stub)
+    assert capsys.readouterr().out == "basket: " + STUB
