@@ -155,9 +155,12 @@ class Affine(_Layer):
 
     param_names = ("W", "b")
 
-    def __init__(self, W, b, name=None):
+    def __init__(self, W, b, name=None, input_grad=True):
         super().__init__(name)
         self.W, self.b = W, b
+        # A network's first layer may skip dx: nobody needs the gradient with respect to the
+        # images, and dout W^T is the most expensive product of the whole backward pass.
+        self.input_grad = input_grad
         self.dW = self.db = None
         self.x2d = self.x_shape = None
 
@@ -181,7 +184,8 @@ class Affine(_Layer):
                 f"{W.shape[0]} (W is {W.shape})"
             )
         self.x_shape, self.x2d = x.shape, x.reshape(x.shape[0], d)
-        out = self.x2d @ W + b
+        out = self.x2d @ W
+        out += b  # in place: one temporary (N, M) array fewer per step
         # NaN and inf in x, W or b always reach out, which is much smaller to scan than x;
         # only when out is bad do we look for the culprit.
         if not np.isfinite(out).all():
@@ -191,11 +195,13 @@ class Affine(_Layer):
         return out
 
     def backward(self, dout):
-        """dout: (N, M) -> dx: x's shape; sets dW: (D, M) and db: (M,)."""
+        """dout: (N, M) -> dx: x's shape (None without input_grad); sets dW: (D, M), db: (M,)."""
         self._require_forward(self.x2d)
         dout = self._check_dout(dout, (self.x2d.shape[0], self.W.shape[1]))
         self.dW = self.x2d.T @ dout
         self.db = dout.sum(axis=0)
+        if not self.input_grad:
+            return None
         return (dout @ self.W.T).reshape(self.x_shape)
 
 

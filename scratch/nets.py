@@ -46,7 +46,7 @@ class MultiLayerNet:
         self.params = self._init_params(weight_init_std, np.random.default_rng(rng))
         self.layers = []
         for i in range(1, len(self.sizes)):
-            self.layers.append(Affine(None, None, name=f"Affine{i}"))
+            self.layers.append(Affine(None, None, name=f"Affine{i}", input_grad=i > 1))
             if i < len(self.sizes) - 1:
                 self.layers.append(ACTIVATIONS[activation](name=f"{activation.title()}{i}"))
         self.last_layer = SoftmaxWithLoss()

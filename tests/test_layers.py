@@ -142,3 +142,14 @@ def test_affine_params_and_grads_share_names(rng):
     new_W = np.ones((3, 2))
     layer.W = new_W  # rebinding takes effect on the next forward
     np.testing.assert_allclose(layer.forward(np.ones((1, 3))), [[3.0, 3.0]])
+
+
+def test_affine_without_input_grad_still_computes_parameter_gradients(rng):
+    W, b, x = rng.standard_normal((4, 3)), rng.standard_normal(3), rng.standard_normal((2, 4))
+    full, first = Affine(W, b), Affine(W, b, input_grad=False)
+    dout = rng.standard_normal((2, 3))
+    full.forward(x)
+    first.forward(x)
+    assert full.backward(dout).shape == x.shape and first.backward(dout) is None
+    np.testing.assert_array_equal(full.dW, first.dW)
+    np.testing.assert_array_equal(full.db, first.db)
