@@ -51,8 +51,10 @@ notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 $(NB)
 
+# Speed figures and ratios (never timed unit tests). PyTorch is compared when installed.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_train.py
+	@for script in benchmarks/bench_*.py; do \
+		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # Further targets (the browser test, classroom exports) live in mk/*.mk.
 -include mk/*.mk
