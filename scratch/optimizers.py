@@ -74,19 +74,13 @@ class Momentum(Optimizer):
         p += v
 
 
-class Nesterov(Optimizer):
+class Nesterov(Momentum):
     """v <- momentum * v - lr * g;  p <- p + momentum * v - lr * g  (v is the *new* velocity).
 
     Momentum that looks ahead: the step uses the gradient as if the velocity had already been
     applied. This is PyTorch's SGD(nesterov=True) with the velocity scaled by lr. (The book's
     version adds momentum**2 * v - (1 + momentum) * lr * g, which is a different update.)
     """
-
-    n_slots = 1
-
-    def __init__(self, lr=0.01, momentum=0.9):
-        super().__init__(lr)
-        self.momentum = momentum
 
     def step(self, p, g, v):
         v *= self.momentum
