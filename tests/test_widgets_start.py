@@ -25,3 +25,12 @@ def test_draws_without_error_and_rejects_mismatched_labels():
     assert "label <b>4</b>, ink 0%" in viewer.summary.value
     with pytest.raises(ValueError, match="DigitViewer: 2 images but 3 labels"):
         DigitViewer(np.zeros((2, 784)), np.array([1, 2, 3]))
+
+
+def test_redrawing_leaves_no_open_figures():
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    viewer = DigitViewer(np.zeros((3, 784)), np.array([0, 1, 2]))
+    viewer.index.value = 2
+    assert plt.get_fignums() == []

@@ -3,6 +3,7 @@
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 
 
 class DigitViewer:
@@ -38,4 +39,6 @@ class DigitViewer:
                 ax.imshow(image, cmap="gray_r")
                 ax.set_title(f"label {int(self.t[i])}")
                 ax.axis("off")
-                plt.show()
+                display(fig)
+                # Closed at once: pyplot would otherwise keep every redrawn figure alive.
+                plt.close(fig)
