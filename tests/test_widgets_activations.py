@@ -14,7 +14,7 @@ def test_sigmoid_at_zero_has_the_largest_slope():
         "sigmoid(0.00) = <b>0.5000</b>; local derivative f'(0.00) = <b>0.2500</b>"
     )
     assert "dx = dout &times; f'(x) = <b>0.2500</b>" in explorer.summary.value
-    assert "at most 0.25" in explorer.summary.value
+    assert "never above 0.25" in explorer.summary.value
 
 
 def test_controls_update_the_summary():
@@ -35,7 +35,9 @@ def test_relu_active_and_dead():
     assert explorer.values() == (1.5, 1.0, 0.5)
     assert "passes back unchanged" in explorer.summary.value
     explorer.x.value = -1.0
+    explorer.dout.value = -2.0
     assert explorer.values() == (0.0, 0.0, 0.0)
+    assert "<b>-0.0000</b>" not in explorer.summary.value
     assert "dead" in explorer.summary.value
 
 

@@ -28,17 +28,16 @@ def _note(name, x, slope):
     """One sentence on what the current point says about gradient flow."""
     if name == "ReLU":
         if x > 0:
-            return "the unit is active: the gradient passes back unchanged."
-        return ("the unit is inactive: no gradient flows back. A unit that is inactive for "
+            return "The unit is active: the gradient passes back unchanged."
+        return ("The unit is inactive: no gradient flows back. A unit that is inactive for "
                 "every input never learns again (a <i>dead</i> ReLU).")
-    top = 0.25 if name == "sigmoid" else 1.0
     if slope < 0.01:
-        return (f"the {name} is saturated: its slope is below 0.01, so the gradient all but "
+        return (f"The {name} is saturated: its slope is below 0.01, so the gradient all but "
                 "vanishes.")
     if name == "sigmoid":
-        return (f"the sigmoid's slope is at most {top} (at x = 0): every sigmoid layer shrinks "
-                "the gradient at least fourfold.")
-    return f"the tanh's slope is at most {top} (at x = 0), four times the sigmoid's."
+        return ("The sigmoid's slope is never above 0.25 (its value at x = 0): every sigmoid "
+                "layer shrinks the gradient at least fourfold.")
+    return "The tanh's slope is never above 1 (its value at x = 0), four times the sigmoid's."
 
 
 class ActivationExplorer:
@@ -76,7 +75,8 @@ class ActivationExplorer:
         f, df = ACTIVATIONS[self.activation.value]
         x = np.array(self.x.value, dtype=np.float64)
         y, slope = float(f(x)), float(df(x))
-        return y, slope, self.dout.value * slope
+        # + 0.0 turns the -0.0 of a negative dout times a zero slope into a plain 0.0.
+        return y, slope, self.dout.value * slope + 0.0
 
     def update(self):
         name, x, dout = self.activation.value, self.x.value, self.dout.value
@@ -84,7 +84,7 @@ class ActivationExplorer:
         self.summary.value = (
             f"{name}({x:.2f}) = <b>{y:.4f}</b>; local derivative f'({x:.2f}) = "
             f"<b>{slope:.4f}</b>; with dout = {dout:.2f} the layer passes back "
-            f"dx = dout &times; f'(x) = <b>{dx:.4f}</b>. At this point {_note(name, x, slope)}"
+            f"dx = dout &times; f'(x) = <b>{dx:.4f}</b>. {_note(name, x, slope)}"
         )
         if self.show_plot:
             self._draw(name, x, y, slope)
