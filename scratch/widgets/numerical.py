@@ -166,5 +166,6 @@ class StepSizeExplorer:
             ax.set_ylabel("|numerical - exact|")
             ax.set_title(f"derivative of {self.function.value} at x = {self.x.value:.2f}")
             ax.legend(fontsize=8)
+            fig.tight_layout()
             plt.show()
         plt.close(fig)  # show() displayed it; without a GUI backend it would pile up
