@@ -1,0 +1,29 @@
+# Classroom and self-study editions (code in scripts/classroom/, outputs in the git-ignored build/):
+#   make slides         reveal.js decks of the notebooks in build/slides/ (offline: open index.html)
+#   make html           HTML handouts in build/html/ (offline: open index.html)
+#   make student        student copies in build/student/: solutions replaced by stubs
+#   make student-test   run every student copy in a fresh kernel: each check must say "not yet"
+#   make slide-types    store the slide types of the rules in notebooks that lack them
+# slides and html need npm once (Node.js): they fetch pinned reveal.js, require.js, jQuery,
+# MathJax 2 and the ipywidgets HTML manager from the npm registry into build/classroom/npm/.
+# NB=notebooks/03_*.ipynb limits any of them to some notebooks.
+CLASSROOM := PYTHONPATH=$(CURDIR)/scripts $(BIN)/python -m classroom
+
+.PHONY: slides html student student-test slide-types classroom
+
+slides: $(STAMP)
+	$(CLASSROOM) slides $(NB)
+
+html: $(STAMP)
+	$(CLASSROOM) html $(NB)
+
+student: $(STAMP)
+	$(CLASSROOM) student $(NB)
+
+student-test: $(STAMP)
+	CLASSROOM_STUDENT_ALL=1 $(BIN)/python -m pytest tests/test_classroom_student.py
+
+slide-types: $(STAMP)
+	$(CLASSROOM) slide-types --write $(NB)
+
+classroom: slides html student

@@ -1,0 +1,77 @@
+"""Command line: `PYTHONPATH=scripts python -m classroom {slides,html,student,slide-types}`."""
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from classroom.export import export_all
+from classroom.slidetypes import assign_slide_types
+from classroom.student import SolutionMarkerError, write_student_copies
+from classroom.vendor import VendorError, fetch, install_lib
+
+DEFAULT_OUT = {"slides": "build/slides", "html": "build/html", "student": "build/student"}
+
+
+def _uncommitted(path):
+    """True when git reports changes to `path` (modified, staged or untracked)."""
+    done = subprocess.run(["git", "status", "--porcelain", "--", str(path)],
+                          capture_output=True, text=True)
+    return done.returncode != 0 or bool(done.stdout.strip())
+
+
+def _slide_types(paths, write, force):
+    """Report (and with write=True store) the slide types the rules give each notebook."""
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        changed = assign_slide_types(nb, overwrite=False)
+        if not changed:
+            print(f"{path}: slide types complete")
+        elif not write:
+            print(f"{path}: {changed} cells without a slide type (--write stores them)")
+        elif _uncommitted(path) and not force:
+            print(f"{path}: skipped, it has uncommitted changes (commit first, or --force)")
+        else:
+            nbformat.write(nb, path)
+            print(f"{path}: stored {changed} slide types")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m classroom", description=__doc__)
+    parser.add_argument("command", choices=["slides", "html", "student", "slide-types"])
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="notebooks (default: notebooks/*.ipynb)")
+    parser.add_argument("--out", type=Path, help="output folder (default: build/<command>)")
+    parser.add_argument("--vendor-cache", type=Path, default=Path("build/classroom/npm"),
+                        help="where the npm tarballs are kept (slides, html)")
+    parser.add_argument("--write", action="store_true",
+                        help="slide-types: store missing slide types in the notebooks")
+    parser.add_argument("--force", action="store_true",
+                        help="slide-types --write: also notebooks with uncommitted changes")
+    args = parser.parse_args(argv)
+    paths = sorted(args.notebooks or Path("notebooks").glob("*.ipynb"))
+    if not paths:
+        parser.error("no notebooks found")
+    try:
+        if args.command == "slide-types":
+            _slide_types(paths, args.write, args.force)
+        elif args.command == "student":
+            out = args.out or Path(DEFAULT_OUT["student"])
+            for target in write_student_copies(paths, out):
+                print(f"student: {target}")
+        else:
+            out = args.out or Path(DEFAULT_OUT[args.command])
+            folders = fetch(args.vendor_cache)  # first, so a missing npm fails early
+            export_all(paths, out, args.command)
+            install_lib(folders, out)
+            print(f"{args.command}: open {out / 'index.html'}")
+    except (SolutionMarkerError, VendorError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
