@@ -116,13 +116,14 @@ class Relu(_Layer):
         """x: any shape -> out: same shape."""
         x = check_finite(ensure_float(x, f"{self.name}.forward"), f"{self.name}.forward")
         self.mask = x > 0
-        return x * self.mask
+        # np.where, not x * mask: negative inputs give 0.0 rather than -0.0.
+        return np.where(self.mask, x, 0)
 
     def backward(self, dout):
         """dout: shape of x -> dx: shape of x (a new array; dout is left as it was)."""
         self._require_forward(self.mask)
         dout = self._check_dout(dout, self.mask.shape)
-        return dout * self.mask
+        return np.where(self.mask, dout, 0)
 
 
 class Sigmoid(_Layer):
