@@ -16,6 +16,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from classroom.__main__ import main  # noqa: E402
 from classroom.export import export_notebook, index_page, notebook_title  # noqa: E402
 from classroom.slidetypes import StripTestMarkers, assign_slide_types  # noqa: E402
 from classroom.student import (  # noqa: E402
@@ -158,6 +159,17 @@ def test_write_student_copies_writes_nothing_when_a_notebook_is_broken(tmp_path)
     assert not (tmp_path / "out").exists()
     written = write_student_copies([good], tmp_path / "out")
     assert [p.name for p in written] == ["01_good.ipynb"]
+
+
+def test_command_line_student(tmp_path, capsys):
+    assert main(["student", str(NOTEBOOK_00), "--out", str(tmp_path / "student")]) == 0
+    copy = nbformat.read(tmp_path / "student" / NOTEBOOK_00.name, as_version=4)
+    assert "BEGIN SOLUTION" not in "".join(c.source for c in copy.cells)
+    assert "# YOUR CODE HERE" in "".join(c.source for c in copy.cells)
+    broken = tmp_path / "09_broken.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("# END SOLUTION")]), broken)
+    assert main(["student", str(broken), "--out", str(tmp_path / "out")]) == 1
+    assert "error: notebook 09_broken.ipynb, cell 0" in capsys.readouterr().err
 
 
 # --- slide types ----------------------------------------------------------------------------

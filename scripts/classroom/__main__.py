@@ -50,7 +50,7 @@ def main(argv=None):
                         help="slide-types: store missing slide types in the notebooks")
     parser.add_argument("--force", action="store_true",
                         help="slide-types --write: also notebooks with uncommitted changes")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     paths = sorted(args.notebooks or Path("notebooks").glob("*.ipynb"))
     if not paths:
         parser.error("no notebooks found")
