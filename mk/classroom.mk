@@ -4,12 +4,13 @@
 #   make student        student copies in build/student/: solutions replaced by stubs
 #   make student-test   run every student copy in a fresh kernel: each check must say "not yet"
 #   make slide-types    store the slide types of the rules in notebooks that lack them
+#   make exercises      learners: student copies in exercises/ (kept once made), in JupyterLab
 # slides and html need npm once (Node.js): they fetch pinned reveal.js, require.js, jQuery,
 # MathJax 2 and the ipywidgets HTML manager from the npm registry into build/classroom/npm/.
 # NB=notebooks/03_*.ipynb limits any of them to some notebooks.
 CLASSROOM := PYTHONPATH=$(CURDIR)/scripts $(BIN)/python -m classroom
 
-.PHONY: slides html student student-test slide-types classroom
+.PHONY: slides html student student-test slide-types classroom exercises
 
 slides: $(STAMP)
 	$(CLASSROOM) slides $(NB)
@@ -27,3 +28,11 @@ slide-types: $(STAMP)
 	$(CLASSROOM) slide-types --write $(NB)
 
 classroom: slides html student
+
+# Learners: your own student copies in $(EXERCISES)/ (made once; a notebook already there is
+# never overwritten, so your answers stay), opened in JupyterLab.
+EXERCISES ?= exercises
+
+exercises: $(STAMP)
+	$(CLASSROOM) student --keep-existing --out $(EXERCISES) $(NB)
+	$(BIN)/jupyter lab --notebook-dir=$(EXERCISES)

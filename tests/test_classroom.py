@@ -159,6 +159,11 @@ def test_write_student_copies_writes_nothing_when_a_notebook_is_broken(tmp_path)
     assert not (tmp_path / "out").exists()
     written = write_student_copies([good], tmp_path / "out")
     assert [p.name for p in written] == ["01_good.ipynb"]
+    mine = nbformat.read(written[0], as_version=4)
+    mine.cells[0].source = "x = 42  # a learner's answer"
+    nbformat.write(mine, written[0])
+    assert write_student_copies([good], tmp_path / "out", keep_existing=True) == []
+    assert "42" in nbformat.read(written[0], as_version=4).cells[0].source
 
 
 def test_command_line_student(tmp_path, capsys):

@@ -48,6 +48,8 @@ def main(argv=None):
                         help="where the npm tarballs are kept (slides, html)")
     parser.add_argument("--write", action="store_true",
                         help="slide-types: store missing slide types in the notebooks")
+    parser.add_argument("--keep-existing", action="store_true",
+                        help="student: leave notebooks already in the output folder alone")
     parser.add_argument("--force", action="store_true",
                         help="slide-types --write: also notebooks with uncommitted changes")
     args = parser.parse_intermixed_args(argv)
@@ -59,8 +61,11 @@ def main(argv=None):
             _slide_types(paths, args.write, args.force)
         elif args.command == "student":
             out = args.out or Path(DEFAULT_OUT["student"])
-            for target in write_student_copies(paths, out):
+            written = write_student_copies(paths, out, keep_existing=args.keep_existing)
+            for target in written:
                 print(f"student: {target}")
+            for kept in sorted({out / p.name for p in paths} - set(written)):
+                print(f"student: kept {kept} as it is (your work)")
         else:
             out = args.out or Path(DEFAULT_OUT[args.command])
             folders = fetch(args.vendor_cache)  # first, so a missing npm fails early

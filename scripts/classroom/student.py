@@ -139,11 +139,12 @@ def top_level_regions(nb, name="notebook"):
     return found
 
 
-def write_student_copies(paths, out_dir):
+def write_student_copies(paths, out_dir, keep_existing=False):
     """Write the student copy of each notebook in `paths` to `out_dir`; returns the new paths.
 
     All notebooks are transformed before anything is written, so a marker error leaves no
-    partial set of copies behind.
+    partial set of copies behind. keep_existing=True leaves a notebook that is already in
+    out_dir alone (a learner's work there is never overwritten).
     """
     out_dir = Path(out_dir)
     copies = []
@@ -151,6 +152,10 @@ def write_student_copies(paths, out_dir):
         nb = nbformat.read(path, as_version=4)
         copies.append((out_dir / path.name, make_student_copy(nb, path.name)))
     out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
     for target, student in copies:
+        if keep_existing and target.exists():
+            continue
         nbformat.write(student, target)
-    return [target for target, _ in copies]
+        written.append(target)
+    return written
