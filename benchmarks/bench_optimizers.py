@@ -5,7 +5,7 @@ batch size 128, the same initial weights and the same minibatch order for every 
 on the offline sample. Prints seconds per optimizer and the final training loss (moving
 average over the last 25 steps). It measures; it asserts nothing.
 
-    python benchmarks/bench_optimizers.py              # the notebook's 6 epochs (378 steps)
+    python benchmarks/bench_optimizers.py              # the notebook's 5 epochs (315 steps)
     python benchmarks/bench_optimizers.py --epochs 32  # about the book's 2,000 steps
 """
 
@@ -28,7 +28,7 @@ from scratch.trainer import Trainer  # noqa: E402
 # Keep these in step with notebooks/07_optimizers.ipynb.
 MNIST_LRS = {"sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01,
              "rmsprop": 0.001, "adam": 0.001}
-EPOCHS, BATCH_SIZE, WINDOW = 6, 128, 25
+EPOCHS, BATCH_SIZE, WINDOW = 5, 128, 25
 
 
 def run(epochs=EPOCHS):
