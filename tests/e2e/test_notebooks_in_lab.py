@@ -1,0 +1,379 @@
+"""Every notebook runs in JupyterLab and every widget responds, in a real browser.
+
+What it does, per notebook in notebooks/ (a glob: new notebooks are included automatically),
+as a learner would: open it in JupyterLab (a private server on a copy of notebooks/, see
+conftest.py), wait until the status bar says the kernel is Idle, Edit > Clear Outputs of All
+Cells (so the check below sees this run's outputs, not the committed ones), Run > Run All
+Cells, wait until the kernel is idle and every code cell has an execution count, and check
+that no cell shows a traceback or a widget that failed to display. Then it moves every control
+of every displayed widget: sliders by keyboard (focus the handle, ArrowRight then PageUp, or
+ArrowLeft/PageDown at the maximum), dropdowns and selects (the next option), toggle buttons,
+buttons, checkboxes and radio buttons (a click), and asserts that the widget's output changes:
+the text of its HTML `summary` (the convention of scratch/widgets/__init__.py) or a figure or
+text in its Output. Controls are found by the ipywidgets DOM classes, never by notebook-specific
+selectors. A screenshot after the interaction goes to build/e2e/<notebook>.png, a JSON record
+(run time, controls moved, what changed) to build/e2e/<notebook>.json.
+
+Run it with `make e2e` (installs Playwright and Debian's Chromium if needed). `make test` does
+not run it; a plain `pytest` skips it with the reason when Chromium or Playwright is missing.
+"""
+
+import json
+import os
+import re
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+# SCRATCH_E2E_NOTEBOOKS points the test at another folder (to try it on broken notebooks).
+NOTEBOOKS = Path(os.environ.get("SCRATCH_E2E_NOTEBOOKS", REPO / "notebooks"))
+SHOTS = REPO / "build" / "e2e"
+NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+RUN_ALL_TIMEOUT = 300.0  # seconds for Run All Cells; each notebook runs in < 20 s when idle
+RESPONSE_TIMEOUT = 30.0  # seconds for a widget's output to change after one action
+POLL = 0.25
+
+# Expected behaviours that differ from the defaults, by notebook stem:
+#   "widgets": how many widget views the notebook displays (default: as many as its committed
+#       outputs hold, at least one), "interactive": how many of them have controls (default:
+#       at least one; a tqdm progress bar is a widget without controls);
+#   "unresponsive": labels of controls that may leave the output unchanged, with the reason.
+EXPECTED = {}
+
+# --- JavaScript run in the page -----------------------------------------------------------
+# The kernel status is the status bar's text item "Python 3 (ipykernel) | Idle" (not the
+# notebook toolbar's execution indicator).
+_JS_HELPERS = r"""
+const kernelStatus = () => {
+  const items = [...document.querySelectorAll('.jp-StatusBar-TextItem')];
+  const item = items.find(e => (e.getAttribute('title') || '').startsWith('Change kernel'))
+            || items.find(e => / \| /.test(e.textContent));
+  return item ? item.textContent.trim() : '';
+};
+const cellOf = el => {
+  const cell = el.closest('.jp-CodeCell');
+  const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
+  return cell ? cells.indexOf(cell) + 1 : 0;
+};
+const errors = () => {
+  const found = [];
+  for (const e of document.querySelectorAll(
+      '.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')) {
+    const text = e.innerText;
+    if (/Traceback|^\s*Cell In\[|^\w*(Error|Exception)\b/m.test(text))
+      found.push(`code cell ${cellOf(e)}: ${text.slice(0, 3000)}`);
+  }
+  for (const e of document.querySelectorAll('.jp-Notebook .jupyter-widgets-error-widget'))
+    found.push(`code cell ${cellOf(e)}: widget failed to display: ${e.innerText.slice(0, 500)}`);
+  return found;
+};
+const hash = s => {  // a short fingerprint of an image's data URL
+  let h = 5381;
+  for (let i = 0; i < s.length; i++) h = ((h << 5) + h + s.charCodeAt(i)) | 0;
+  return `${s.length}:${h}`;
+};
+"""
+
+JS_RUN_STATE = "() => {" + _JS_HELPERS + r"""
+  let busy = 0, done = 0, pending = 0;
+  for (const cell of document.querySelectorAll('.jp-Notebook .jp-CodeCell')) {
+    const prompt = (cell.querySelector('.jp-InputArea-prompt') || {}).textContent || '';
+    const source = (cell.querySelector('.cm-content') || {}).textContent || '';
+    if (prompt.includes('*')) busy++;
+    else if (/\[\d+\]/.test(prompt)) done++;
+    else if (source.trim()) pending++;
+  }
+  const dialog = document.querySelector('.jp-Dialog');
+  return {status: kernelStatus(), busy, done, pending, errors: errors(),
+          dialog: dialog ? dialog.innerText.slice(0, 500) : null};
+}"""
+
+JS_ERRORS = "() => {" + _JS_HELPERS + "return errors(); }"
+
+# Output of a widget callback that is not inside an Output widget (an exception in an observer,
+# a warning) goes to JupyterLab's log console; its status bar item counts the messages.
+JS_LOG_COUNT = r"""() => {
+  const item = document.querySelector('.jp-LogConsoleStatusItem');
+  if (!item || item.classList.contains('lm-mod-hidden')) return 0;
+  return parseInt(item.textContent.trim(), 10) || 0;
+}"""
+
+# Top-level widget views (a widget inside an Output widget belongs to its parent's view),
+# and their controls, tagged with data-e2e-* attributes so Playwright can address them.
+JS_DISCOVER = "() => {" + _JS_HELPERS + r"""
+  const views = [...document.querySelectorAll(
+      '.jp-Notebook .jp-OutputArea-output > .jupyter-widgets')].filter(v =>
+      !v.parentElement.closest('.jupyter-widgets')
+      && !v.classList.contains('jupyter-widgets-error-widget'));
+  const selector = ['.widget-slider', '.widget-dropdown', '.widget-select',
+    '.widget-toggle-buttons', '.widget-toggle-button', '.widget-button', '.widget-checkbox',
+    '.widget-radio-box'].join(',');
+  return views.map((view, k) => {
+    view.setAttribute('data-e2e-view', k);
+    const controls = [];
+    for (const el of view.querySelectorAll(selector)) {
+      if (el.parentElement.closest('.widget-toggle-buttons, .widget-radio-box, .widget-select'))
+        continue;  // a part of a control already listed
+      let kind = null, target = el;
+      const cls = el.classList;
+      if (cls.contains('widget-slider')) {
+        kind = 'slider'; target = el.querySelector('.noUi-handle');
+        if (!target || el.querySelector('.noUi-target[disabled]')) continue;
+      } else if (cls.contains('widget-dropdown') || cls.contains('widget-select')) {
+        kind = 'select'; target = el.querySelector('select');
+        if (!target || target.disabled || target.multiple || target.options.length < 2) continue;
+      } else if (cls.contains('widget-toggle-buttons')) {
+        kind = 'togglebuttons';
+        if (el.querySelectorAll('button').length < 2) continue;
+      } else if (cls.contains('widget-radio-box')) {
+        kind = 'radio';
+        if (el.querySelectorAll('input[type=radio]').length < 2) continue;
+      } else if (cls.contains('widget-checkbox')) {
+        kind = 'checkbox'; target = el.querySelector('input[type=checkbox]');
+        if (!target || target.disabled) continue;
+      } else if (cls.contains('widget-toggle-button')) {
+        kind = 'toggle';
+        if (el.disabled) continue;
+      } else if (cls.contains('widget-button')) {
+        kind = 'button';
+        if (el.disabled) continue;
+      }
+      if (!kind) continue;
+      const id = `${k}-${controls.length}`;
+      target.setAttribute('data-e2e-control', id);
+      const label = (el.querySelector('.widget-label') || {}).textContent
+        || el.getAttribute('title') || el.textContent || '';
+      controls.push({id, kind, label: label.trim().slice(0, 40)});
+    }
+    return {view: k, cell: cellOf(view), controls};
+  });
+}"""
+
+# What a view shows: its HTML texts (the summary) and its Outputs (text and image fingerprints).
+JS_VIEW_STATE = "(k) => {" + _JS_HELPERS + r"""
+  const view = document.querySelector(`[data-e2e-view="${k}"]`);
+  if (!view) return null;
+  const html = [...view.querySelectorAll('.widget-html-content, .widget-htmlmath-content')]
+    .map(e => e.innerHTML);
+  const outputs = [...view.querySelectorAll('.widget-output')].map(o =>
+    o.innerText + ' | ' + [...o.querySelectorAll('img')].map(i => hash(i.src)).join(','));
+  return {html, outputs, status: kernelStatus()};
+}"""
+
+
+def committed_widget_views(path):
+    """How many widget views the committed notebook displays (outputs with the widget MIME)."""
+    notebook = json.loads(path.read_text())
+    return sum(WIDGET_MIME in output.get("data", {})
+               for cell in notebook["cells"] if cell["cell_type"] == "code"
+               for output in cell.get("outputs", []))
+
+
+def wait_for(page, predicate, timeout, what, script=JS_RUN_STATE, arg=None):
+    """Poll `script` until predicate(state) holds on two polls in a row; return the state."""
+    deadline = time.monotonic() + timeout
+    state, hits = None, 0
+    while time.monotonic() < deadline:
+        state = page.evaluate(script, arg)
+        if state is not None and isinstance(state, dict) and state.get("dialog"):
+            pytest.fail(f"a JupyterLab dialog appeared while waiting for {what}:\n"
+                        f"{state['dialog']}", pytrace=False)
+        hits = hits + 1 if predicate(state) else 0
+        if hits >= 2:
+            return state
+        time.sleep(POLL)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}; last state: {state}",
+                pytrace=False)
+
+
+def idle(state):
+    return state["status"].endswith("| Idle")
+
+
+def menu(page, menu_name, item):
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu_name}$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
+
+
+def open_notebook(page, server, path):
+    """Open a notebook in a workspace of its own (no tabs left over from another notebook)."""
+    name = urllib.parse.quote(path.name)
+    workspace = urllib.parse.quote(f"e2e-{path.stem}")
+    page.goto(f"{server.url}/lab/workspaces/{workspace}/tree/{name}?token={server.token}")
+    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for()
+    wait_for(page, idle, 120, "the kernel to start (status bar: Idle)")
+    # Fold the file browser away: the notebook gets the width, the screenshot shows more.
+    current = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+    if current.count():
+        current.first.click()
+
+
+def run_all(page):
+    """Edit > Clear Outputs of All Cells, Run > Run All Cells, then wait for the whole run."""
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    menu(page, "Run", "Run All Cells")
+    return wait_for(page, lambda s: idle(s) and s["busy"] == 0
+                    and (s["pending"] == 0 or s["errors"]),
+                    RUN_ALL_TIMEOUT, "Run All Cells to finish")
+
+
+def view_state(page, k):
+    state = page.evaluate(JS_VIEW_STATE, k)
+    assert state is not None, f"widget view {k} disappeared from the page"
+    return state
+
+
+def settle(page, k):
+    """Wait until the kernel is idle and the view no longer changes (a figure may follow)."""
+    return wait_for(page, idle, RESPONSE_TIMEOUT, f"widget view {k} to settle",
+                    script=JS_VIEW_STATE, arg=k)
+
+
+def act(page, control, step):
+    """One action on a control; step 0 and 1 differ for sliders (ArrowRight, then PageUp)."""
+    target = page.locator(f'[data-e2e-control="{control["id"]}"]')
+    target.scroll_into_view_if_needed()
+    kind = control["kind"]
+    if kind == "slider":
+        # aria-valuenow is rounded to one decimal: compare with the maximum, report the readout.
+        at_max = float(target.get_attribute("aria-valuenow")) >= float(
+            target.get_attribute("aria-valuemax"))
+        key = (("ArrowRight", "ArrowLeft"), ("PageUp", "PageDown"))[step][at_max]
+        readout = target.locator("xpath=ancestor::*[contains(@class, 'widget-slider')][1]"
+                                 "//*[contains(@class, 'widget-readout')]").first
+        shown = readout.inner_text() if readout.count() else "?"
+        target.focus()
+        page.keyboard.press(key)
+        return f"{key} ({shown} -> {readout.inner_text() if readout.count() else '?'})"
+    if kind == "select":
+        index = target.evaluate("s => (s.selectedIndex + 1) % s.options.length")
+        label = target.evaluate(f"s => s.options[{index}].text")
+        target.select_option(index=index)
+        return f"select {label!r}"
+    if kind == "togglebuttons":
+        button = target.locator("button:not(.mod-active)").first
+        label = button.inner_text()
+        button.click()
+        return f"click {label!r}"
+    if kind == "radio":
+        radio = target.locator("input[type=radio]:not(:checked)").first
+        radio.click()
+        return "click another option"
+    target.click()
+    return "click"
+
+
+def interact(page, views, expected):
+    """Move every control; return the records and the controls whose output did not change."""
+    records, failures = [], []
+    allowed = expected.get("unresponsive", {})
+    for view in views:
+        k = view["view"]
+        for control in view["controls"]:
+            for step in range(2 if control["kind"] == "slider" else 1):
+                before = settle(page, k)
+                start = time.monotonic()
+                action = act(page, control, step)
+                changed = None
+                deadline = start + RESPONSE_TIMEOUT
+                while time.monotonic() < deadline:
+                    now = view_state(page, k)
+                    if now["html"] != before["html"]:
+                        changed = "summary"
+                    elif now["outputs"] != before["outputs"]:
+                        changed = "figure"
+                    if changed:
+                        break
+                    time.sleep(POLL)
+                seconds = round(time.monotonic() - start, 2)
+                if changed:  # once settled, note everything that changed (summary, figure)
+                    after = settle(page, k)
+                    changed = "+".join(part for part, key in (("summary", "html"),
+                                                               ("figure", "outputs"))
+                                       if after[key] != before[key]) or changed
+                record = {"cell": view["cell"], "control": f'{control["kind"]} '
+                          f'{control["label"]!r}', "action": action, "changed": changed,
+                          "seconds": seconds}
+                records.append(record)
+                if changed is None and control["label"] not in allowed:
+                    failures.append(f'code cell {view["cell"]}, {record["control"]}: '
+                                    f'{action} left the summary and the figure unchanged '
+                                    f'for {RESPONSE_TIMEOUT:.0f} s')
+            settle(page, k)
+    return records, failures
+
+
+def log_console_messages(page):
+    """The log console's text if widget callbacks logged anything (opened from the status bar)."""
+    if not page.evaluate(JS_LOG_COUNT):
+        return None
+    page.locator(".jp-LogConsoleStatusItem").click()
+    panel = page.locator(".jp-LogConsolePanel")
+    panel.wait_for()
+    page.wait_for_timeout(500)  # the entries render right after the panel
+    return panel.inner_text()[:3000]
+
+
+def screenshot(page, stem):
+    """build/e2e/<stem>.png, with the last widget in view; never masks the test's own error."""
+    try:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        views = page.locator("[data-e2e-view]")
+        if views.count():
+            views.last.scroll_into_view_if_needed(timeout=5_000)
+        page.screenshot(path=str(SHOTS / f"{stem}.png"), timeout=30_000)
+    except Exception as error:  # a missing screenshot must not hide the test's result
+        print(f"screenshot of {stem} failed: {error}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_notebook_runs_and_widgets_respond(page, lab_server, e2e_results, path):
+    expected = EXPECTED.get(path.stem, {})
+    # Count in the server's copy: the notebook in notebooks/ may be re-executed meanwhile.
+    widgets = expected.get("widgets", max(1, committed_widget_views(lab_server.root / path.name)))
+    result = {"notebook": path.name}
+    try:
+        start = time.monotonic()
+        open_notebook(page, lab_server, path)
+        result["open_seconds"] = round(time.monotonic() - start, 1)
+
+        start = time.monotonic()
+        state = run_all(page)
+        result["run_all_seconds"] = round(time.monotonic() - start, 1)
+        assert not state["errors"], "a cell shows an error:\n" + "\n\n".join(state["errors"])
+        assert state["pending"] == 0
+
+        views = page.evaluate(JS_DISCOVER)
+        result["widget_views"] = len(views)
+        assert len(views) == widgets, (
+            f"{widgets} widget view(s) expected (committed outputs), {len(views)} displayed")
+        # A view without controls only displays (a tqdm progress bar): nothing to move there.
+        interactive = [view for view in views if view["controls"]]
+        result["display_only_views"] = len(views) - len(interactive)
+        assert len(interactive) >= expected.get("interactive", 1), (
+            f"{len(interactive)} widget(s) with controls displayed, "
+            f'{expected.get("interactive", 1)} expected')
+
+        start = time.monotonic()
+        records, failures = interact(page, interactive, expected)
+        result["interact_seconds"] = round(time.monotonic() - start, 1)
+        result["actions"] = records
+        errors = page.evaluate(JS_ERRORS)
+        assert not errors, "an error appeared while moving the widgets:\n" + "\n\n".join(errors)
+        logged = log_console_messages(page)
+        assert logged is None, f"widget callbacks wrote to the log console:\n{logged}"
+        assert not failures, "widgets that did not respond:\n" + "\n".join(failures)
+        result["passed"] = True
+    except BaseException as error:
+        result["error"] = str(error)[:3000]
+        raise
+    finally:
+        screenshot(page, path.stem)
+        e2e_results.append(result)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        (SHOTS / f"{path.stem}.json").write_text(json.dumps(result, indent=1) + "\n")
