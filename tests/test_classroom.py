@@ -204,6 +204,20 @@ def test_slide_type_rules():
     assert assign_slide_types(nb, overwrite=True) == 1  # only the author's 'notes' differs
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")),
+                         ids=lambda p: p.stem)
+def test_every_notebook_makes_a_deck(path):
+    nb = nbformat.read(path, as_version=4)
+    assign_slide_types(nb)
+    types = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
+    assert types[0] == "slide"
+    for cell, kind in zip(nb.cells, types):
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            assert kind == "slide", cell.source[:40]
+        if cell.source.strip():
+            assert kind != "skip", cell.source[:40]
+
+
 def test_strip_test_markers_drops_nbval_comment_lines_only():
     cell = new_code_cell("# NBVAL_IGNORE_OUTPUT\nw = Widget()  # NBVAL_SKIP stays here\nw")
     cell, _ = StripTestMarkers().preprocess_cell(cell, {}, 0)
