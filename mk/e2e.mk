@@ -21,4 +21,4 @@ e2e: $(STAMP)
 			exit 1; \
 		fi; \
 	fi
-	SCRATCH_E2E_REQUIRED=1 $(BIN)/python -m pytest tests/e2e --durations=0
+	SCRATCH_E2E_REQUIRED=1 SCRATCH_E2E_CHROMIUM=$(E2E_CHROMIUM) $(BIN)/python -m pytest tests/e2e --durations=0
