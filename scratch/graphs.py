@@ -134,7 +134,9 @@ def draw_graph(graph, ax=None, show_backward=True):
         x, y = node.xy
         if node.op:
             ax.add_patch(Circle((x, y), NODE_RADIUS, facecolor="white", edgecolor="black", lw=1.5))
-            ax.text(x, y, node.label, ha="center", va="center", fontsize=13)
+            # Longer labels (exp, 1/x, **2) get a smaller font to stay inside the circle.
+            size = 13 if len(node.label) <= 2 else 10
+            ax.text(x, y, node.label, ha="center", va="center", fontsize=size)
         else:
             ha = "left" if name in has_incoming else "right"
             ax.text(x, y, node.label, ha=ha, va="center", fontsize=12)
