@@ -63,7 +63,7 @@ class Stub:
 
 def test_leaky_relu_check(capsys):
     assert check_leaky_relu(LeakyRelu)
-    assert capsys.readouterr().out == "LeakyRelu: OK (max rel. error < 1e-07)\n"
+    assert capsys.readouterr().out == "LeakyRelu: OK (max rel. error < 1e-7)\n"
     assert not check_leaky_relu(BookStyleLeakyRelu)
     assert "backward changed dout in place" in capsys.readouterr().out
     assert not check_leaky_relu(ReluInDisguise)
@@ -91,7 +91,7 @@ def test_tanh_check_passes_and_reports_stubs(capsys):
     assert check_tanh(Tanh)
     assert not check_tanh(Stub)
     assert capsys.readouterr().out.splitlines() == [
-        "Tanh: OK (max rel. error < 1e-07)",
+        "Tanh: OK (max rel. error < 1e-7)",
         "Tanh: not yet - not implemented: replace the `# YOUR CODE HERE` stub",
     ]
 

@@ -73,7 +73,7 @@ def test_affine_check_passes_and_reports_stubs(capsys):
     assert check_torch_style_affine(TorchStyleAffine)
     assert not check_torch_style_affine(AffineStub)
     assert capsys.readouterr().out.splitlines() == [
-        "TorchStyleAffine.backward: OK (max rel. error < 1e-07)",
+        "TorchStyleAffine.backward: OK (max rel. error < 1e-7)",
         "TorchStyleAffine.backward: not yet - not implemented: replace the `# YOUR CODE HERE` "
         "stub",
     ]
@@ -127,6 +127,6 @@ def test_softmax_check_passes_and_reports_stubs(capsys):
     assert check_softmax_loss_grad(softmax_loss_grad)
     assert not check_softmax_loss_grad(stub)
     assert capsys.readouterr().out.splitlines() == [
-        "softmax_loss_grad: OK (max rel. error < 1e-07)",
+        "softmax_loss_grad: OK (max rel. error < 1e-7)",
         "softmax_loss_grad: not yet - not implemented: replace the `# YOUR CODE HERE` stub",
     ]

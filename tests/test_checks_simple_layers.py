@@ -20,7 +20,7 @@ def stub(*args):
 
 def test_graph_backward(capsys):
     assert check_graph_backward(lambda x, y, z: (z, z, x + y))
-    assert capsys.readouterr().out == "graph_backward: OK (max rel. error < 1e-07)\n"
+    assert capsys.readouterr().out == "graph_backward: OK (max rel. error < 1e-7)\n"
     assert not check_graph_backward(lambda x, y, z: (z, z, x))
     assert capsys.readouterr().out == (
         "graph_backward: not yet - df/dz: the × node sends back the *other* input, "
@@ -36,7 +36,7 @@ def test_graph_backward(capsys):
 
 def test_muladd_backward(capsys):
     assert check_muladd_backward(lambda a, b, c, dout: (dout * b, dout * a, dout))
-    assert capsys.readouterr().out == "muladd_backward: OK (max rel. error < 1e-07)\n"
+    assert capsys.readouterr().out == "muladd_backward: OK (max rel. error < 1e-7)\n"
     assert not check_muladd_backward(lambda a, b, c, dout: (b, a, np.ones_like(c)))
     assert "multiply the local derivatives by dout" in capsys.readouterr().out
     assert not check_muladd_backward(lambda a, b, c, dout: (dout * a, dout * b, dout))
@@ -71,7 +71,7 @@ class StubDivLayer:
 
 def test_div_layer(capsys):
     assert check_div_layer(DivLayer)
-    assert capsys.readouterr().out == "DivLayer: OK (max rel. error < 1e-07)\n"
+    assert capsys.readouterr().out == "DivLayer: OK (max rel. error < 1e-7)\n"
     assert not check_div_layer(SignBugDivLayer)
     assert capsys.readouterr().out == (
         "DivLayer: not yet - dy has the wrong sign: d(x/y)/dy = -x / y**2\n")
@@ -100,7 +100,7 @@ def basket(apple, apple_num, banana, banana_num, bag, tax, forget_tax=False):
 
 def test_basket(capsys):
     assert check_basket(basket)
-    assert capsys.readouterr().out == "basket: OK (max rel. error < 1e-07)\n"
+    assert capsys.readouterr().out == "basket: OK (max rel. error < 1e-7)\n"
     assert not check_basket(lambda *a: basket(*a, forget_tax=True))
     assert "its gradients are multiplied by tax" in capsys.readouterr().out
     assert not check_basket(lambda *a: (basket(*a)[0], {"apple": 1.0}))

@@ -78,11 +78,10 @@ def test_student_copy_runs_and_every_check_says_not_implemented(path, monkeypatc
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     nb = nbformat.read(path, as_version=4)
     top_level = top_level_regions(nb, path.name)
-    if top_level:
-        pytest.xfail(f"{path.name}: solution regions at indentation 0 in cells {top_level}: "
-                     "their stub raises as soon as the cell runs, and the check after it "
-                     "meets an undefined name; put the solution inside a function or class "
-                     "that the check calls")
+    assert not top_level, (
+        f"{path.name}: solution regions at indentation 0 in cells {top_level}: their stub "
+        "raises as soon as the cell runs, and the check after it meets an undefined name; "
+        "put the solution inside a function or class that the check calls")
     student = _run(make_student_copy(nb, path.name))
     assert not _errors(student), f"{path.name} (student copy): {_errors(student)}"
     for index in check_cells(student, path.name):

@@ -78,10 +78,16 @@ def expect_close(got, expected, hint, rtol=1e-7, atol=0.0):
         raise Fail(hint)
 
 
+def tolerance_text(tol):
+    """1e-7 -> "1e-7" (Python's f"{1e-7:.0e}" gives "1e-07", which reads less like the prose)."""
+    mantissa, exponent = f"{tol:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def expect_gradients(analytic, numeric, hint, tol=1e-7):
     """Raise Fail(hint) unless rel_error(analytic, numeric) < tol; returns the success note."""
     if np.shape(analytic) != np.shape(numeric):
         raise Fail(f"{hint} (gradient shape {np.shape(analytic)}, expected {np.shape(numeric)})")
     if not rel_error(analytic, numeric) < tol:
         raise Fail(hint)
-    return f"(max rel. error < {tol:.0e})"
+    return f"(max rel. error < {tolerance_text(tol)})"

@@ -6,12 +6,11 @@ returns a truthy or falsy result; see `scratch.checks` for the convention.
 
 import numpy as np
 
-from scratch.checks import Fail, expect_gradients, run_check
+from scratch.checks import Fail, expect_gradients, run_check, tolerance_text
 from scratch.gradient import eval_numerical_gradient_array, numerical_gradient, rel_error
 
 TOL = 1e-7
-# Written out rather than formatted from TOL: f"{1e-7:.0e}" gives "1e-07".
-OK_NOTE = "(max rel. error < 1e-7)"
+OK_NOTE = f"(max rel. error < {tolerance_text(TOL)})"
 
 
 def _smooth(v):
