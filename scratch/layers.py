@@ -10,6 +10,8 @@ Conventions (the same in every layer):
 Shapes: N batch, D input features, M output features, C classes.
 """
 
+import math
+
 import numpy as np
 
 from scratch.functions import sigmoid
@@ -116,14 +118,15 @@ class Relu(_Layer):
         """x: any shape -> out: same shape."""
         x = check_finite(ensure_float(x, f"{self.name}.forward"), f"{self.name}.forward")
         self.mask = x > 0
-        # np.where, not x * mask: negative inputs give 0.0 rather than -0.0.
-        return np.where(self.mask, x, 0)
+        # np.maximum, not x * mask: negative inputs give 0.0 rather than -0.0.
+        return np.maximum(x, 0.0)
 
     def backward(self, dout):
         """dout: shape of x -> dx: shape of x (a new array; dout is left as it was)."""
         self._require_forward(self.mask)
         dout = self._check_dout(dout, self.mask.shape)
-        return np.where(self.mask, dout, 0)
+        # 0.0, not 0: a Python float keeps float32 as float32 and is the faster fill.
+        return np.where(self.mask, dout, 0.0)
 
 
 class Sigmoid(_Layer):
@@ -178,7 +181,7 @@ class Affine(_Layer):
         where = f"{self.name}.forward"
         W, b = self._check_params(where)
         x = check_ndim(ensure_float(x, where), range(2, 64), where, "x", "(N, D) or (N, d1, ...)")
-        d = int(np.prod(x.shape[1:]))
+        d = math.prod(x.shape[1:])
         if d != W.shape[0]:
             raise ValueError(
                 f"{where}: x has {d} features per sample (shape {x.shape}) but W expects "
@@ -231,10 +234,11 @@ class SoftmaxWithLoss(_Layer):
         rows = np.arange(x.shape[0])
         # log softmax straight from the shifted logits: exact, and never log(0).
         shifted = x - x.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
+        picked = shifted[rows, self.labels]  # the true class's shifted logit, per sample
+        e = np.exp(shifted, out=shifted)  # in place: shifted is our own temporary
         total = e.sum(axis=1, keepdims=True)
-        self.y = e / total
-        self.loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, self.labels]))
+        self.y = np.divide(e, total, out=e)
+        self.loss = float((np.log(total[:, 0]) - picked).sum()) / x.shape[0]
         return self.loss
 
     def backward(self, dout=1.0):

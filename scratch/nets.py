@@ -107,7 +107,9 @@ class MultiLayerNet:
             dout = layer.backward(dout)
         grads = {}
         for i, layer in enumerate(self.affine_layers, start=1):
-            grads[f"W{i}"] = layer.dW + self.weight_decay_lambda * layer.W
+            grads[f"W{i}"] = layer.dW
+            if self.weight_decay_lambda:  # d/dW of 0.5 * lambda * sum(W**2)
+                grads[f"W{i}"] = layer.dW + self.weight_decay_lambda * layer.W
             grads[f"b{i}"] = layer.db
         return loss, grads
 

@@ -26,9 +26,9 @@ def check_finite(arr, where, name="x"):
     arr = np.asarray(arr)
     if arr.dtype.kind not in "fc":
         return arr  # integers and booleans cannot hold NaN or inf
-    bad = ~np.isfinite(arr)
-    if not bad.any():
+    if np.isfinite(arr).all():  # the common case, in two cheap passes
         return arr
+    bad = ~np.isfinite(arr)
     first = tuple(int(i) for i in np.argwhere(bad)[0])
     raise ValueError(
         f"{where}: {name} must be finite, but {int(bad.sum())} of {arr.size} values are NaN or "
