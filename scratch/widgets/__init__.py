@@ -6,3 +6,16 @@ constructor builds its controls as attributes (sliders, dropdowns, buttons), a t
 useful, a figure inside an ipywidgets.Output. Changing a control's `.value` updates `summary`
 synchronously, so a test sets `.value` and reads `summary.value`. `.widget` is the box to display.
 """
+
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+
+def show_figure(fig):
+    """Display `fig` in the current output (e.g. inside `with explorer.out:`), then close it.
+
+    Explorers redraw on every change of a control, and pyplot keeps each figure alive until it
+    is closed: the inline backend closes what it shows, other backends (tests, scripts) do not.
+    """
+    display(fig)
+    plt.close(fig)

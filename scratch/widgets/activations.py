@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from scratch.functions import relu, relu_grad, sigmoid, sigmoid_grad
+from scratch.widgets import show_figure
 
 
 def _tanh_grad(x):
@@ -106,4 +107,4 @@ class ActivationExplorer:
                 ax.set_xlabel("x")
                 ax.grid(alpha=0.3)
             fig.tight_layout()
-            plt.show()
+            show_figure(fig)

@@ -2,9 +2,9 @@
 forward values (black, above the arrows) and gradients (red, below them)."""
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 
 from scratch.graphs import apple_orange_graph, draw_graph, format_value, sum_times_y_graph
+from scratch.widgets import show_figure
 
 
 class _GraphExplorer:
@@ -27,9 +27,7 @@ class _GraphExplorer:
         if self.show_figure:
             self.out.clear_output(wait=True)
             with self.out:
-                ax = draw_graph(g)
-                plt.show()
-                plt.close(ax.figure)  # already closed by the inline backend; not by others
+                show_figure(draw_graph(g).figure)
 
 
 class SumTimesYExplorer(_GraphExplorer):

@@ -11,6 +11,8 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from scratch.widgets import show_figure
+
 # Name -> (f, exact f'), all elementwise NumPy functions that keep float32 as float32.
 FUNCTIONS = {
     "sin": (np.sin, np.cos),
@@ -167,5 +169,4 @@ class StepSizeExplorer:
             ax.set_title(f"derivative of {self.function.value} at x = {self.x.value:.2f}")
             ax.legend(fontsize=8)
             fig.tight_layout()
-            plt.show()
-        plt.close(fig)  # show() displayed it; without a GUI backend it would pile up
+            show_figure(fig)

@@ -6,6 +6,7 @@ import numpy as np
 
 from scratch.optimizers import OPTIMIZERS
 from scratch.paths import BOOK_LRS, distance_to_minimum, optimizer_path, plot_path
+from scratch.widgets import show_figure
 
 # Display names in the dropdown -> keys of scratch.optimizers.OPTIMIZERS.
 NAMES = {cls.__name__: key for key, cls in OPTIMIZERS.items()}
@@ -80,4 +81,4 @@ class PathExplorer:
             with self.out:
                 fig, ax = plt.subplots(figsize=(6, 3.2))
                 plot_path(path, ax, title=f"{name} (lr {lr:.3g})")
-                plt.show()
+                show_figure(fig)

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from scratch.functions import log_softmax, softmax
+from scratch.widgets import show_figure
 
 
 def _fmt(values):
@@ -97,4 +98,4 @@ class SoftmaxExplorer:
             ax.set_ylabel("softmax probability")
             ax.set_title(f"loss = -log y[{k}] = {loss:.3f}")
             fig.tight_layout()
-            plt.show()
+            show_figure(fig)

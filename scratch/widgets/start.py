@@ -3,7 +3,8 @@
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
+
+from scratch.widgets import show_figure
 
 
 class DigitViewer:
@@ -39,6 +40,4 @@ class DigitViewer:
                 ax.imshow(image, cmap="gray_r")
                 ax.set_title(f"label {int(self.t[i])}")
                 ax.axis("off")
-                display(fig)
-                # Closed at once: pyplot would otherwise keep every redrawn figure alive.
-                plt.close(fig)
+                show_figure(fig)

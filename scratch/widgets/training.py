@@ -5,6 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from scratch.functions import softmax
+from scratch.widgets import show_figure
 
 SHOW = ("all digits", "misclassified only")
 
@@ -100,5 +101,5 @@ class PredictionBrowser:
                 ax_bar.set_ylim(0, 1)
                 ax_bar.set_xlabel("class")
                 ax_bar.set_ylabel("probability")
-                plt.tight_layout()
-                plt.show()
+                fig.tight_layout()
+                show_figure(fig)
