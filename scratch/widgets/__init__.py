@@ -8,14 +8,15 @@ synchronously, so a test sets `.value` and reads `summary.value`. `.widget` is t
 """
 
 import matplotlib.pyplot as plt
-from IPython.display import display
 
 
 def show_figure(fig):
-    """Display `fig` in the current output (e.g. inside `with explorer.out:`), then close it.
+    """Show `fig` in the current output (e.g. inside `with explorer.out:`), then close it.
 
     Explorers redraw on every change of a control, and pyplot keeps each figure alive until it
     is closed: the inline backend closes what it shows, other backends (tests, scripts) do not.
+    plt.show(), not IPython's display(fig): make e2e found that in notebook 05 the figure
+    displayed by the latter from a widget callback landed in JupyterLab's log console.
     """
-    display(fig)
+    plt.show()
     plt.close(fig)
