@@ -46,10 +46,11 @@ lint: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-# Re-execute every notebook in place, in a fresh kernel, top to bottom.
+# Re-execute every notebook in place, in a fresh kernel, top to bottom. No per-cell timestamps
+# in the metadata: they would make every re-run a diff of every cell.
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=600 $(NB)
+		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(NB)
 
 # Speed figures and ratios (never timed unit tests). PyTorch is compared when installed.
 bench: $(STAMP)
