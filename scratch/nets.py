@@ -107,10 +107,10 @@ class MultiLayerNet:
             dout = layer.backward(dout)
         grads = {}
         for i, layer in enumerate(self.affine_layers, start=1):
-            grads[f"W{i}"] = layer.dW
-            if self.weight_decay_lambda:  # d/dW of 0.5 * lambda * sum(W**2)
-                grads[f"W{i}"] = layer.dW + self.weight_decay_lambda * layer.W
-            grads[f"b{i}"] = layer.db
+            dW = layer.dW
+            if self.weight_decay_lambda:  # d/dW of 0.5 * lambda * sum(W**2); no copy without it
+                dW = dW + self.weight_decay_lambda * layer.W
+            grads[f"W{i}"], grads[f"b{i}"] = dW, layer.db
         return loss, grads
 
     def gradient(self, x, t):
