@@ -113,6 +113,13 @@ def _end_gap(node, incoming):
     return 0.08 if incoming else 0.05
 
 
+def graph_figsize(graph):
+    """(width, height) in inches that fit `graph`'s nodes, names and labels at a readable size."""
+    xs = [n.xy[0] for n in graph.nodes.values()]
+    ys = [n.xy[1] for n in graph.nodes.values()]
+    return 1.3 * (np.ptp(xs) + 2.6), 1.3 * (np.ptp(ys) + 1.4)
+
+
 def draw_graph(graph, ax=None, show_backward=True):
     """Draw `graph` on `ax` (a new figure when None) and return the Axes.
 
@@ -126,8 +133,7 @@ def draw_graph(graph, ax=None, show_backward=True):
     xs = np.array([n.xy[0] for n in graph.nodes.values()])
     ys = np.array([n.xy[1] for n in graph.nodes.values()])
     if ax is None:
-        width, height = np.ptp(xs) + 2.6, np.ptp(ys) + 1.4
-        _, ax = plt.subplots(figsize=(1.3 * width, 1.3 * height), layout="constrained")
+        _, ax = plt.subplots(figsize=graph_figsize(graph), layout="constrained")
     has_incoming = {e.dst for e in graph.edges}
 
     for name, node in graph.nodes.items():

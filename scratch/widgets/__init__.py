@@ -5,18 +5,30 @@ constructor builds its controls as attributes (sliders, dropdowns, buttons), a t
 `summary` (an ipywidgets.HTML whose `.value` states what the current setting shows) and, where
 useful, a figure inside an ipywidgets.Output. Changing a control's `.value` updates `summary`
 synchronously, so a test sets `.value` and reads `summary.value`. `.widget` is the box to display.
+
+Explorers draw on matplotlib.figure.Figure objects, never through pyplot: a pyplot figure that
+is open when a widget callback ends is displayed by the inline backend's post-execute hook,
+outside any Output, into JupyterLab's log console (make e2e caught it), and pyplot would keep
+every redrawn figure alive until closed. `show_in` puts a figure into an Output.
 """
 
-import matplotlib.pyplot as plt
+import base64
+import io
 
 
-def show_figure(fig):
-    """Show `fig` in the current output (e.g. inside `with explorer.out:`), then close it.
+def show_in(out, fig):
+    """Make the matplotlib Figure `fig` the only thing the ipywidgets.Output `out` shows.
 
-    Explorers redraw on every change of a control, and pyplot keeps each figure alive until it
-    is closed: the inline backend closes what it shows, other backends (tests, scripts) do not.
-    plt.show(), not IPython's display(fig): make e2e found that in notebook 05 the figure
-    displayed by the latter from a widget callback landed in JupyterLab's log console.
+    The PNG goes straight into `out.outputs` (the widget's state) rather than being displayed
+    inside `with out:`, which routes output by message id and adds one more way for an image to
+    miss its Output.
     """
-    plt.show()
-    plt.close(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    size = "x".join(str(round(v)) for v in fig.get_size_inches() * fig.dpi)
+    out.outputs = ({
+        "output_type": "display_data",
+        "data": {"image/png": png, "text/plain": f"<Figure size {size}>"},
+        "metadata": {},
+    },)

@@ -6,11 +6,11 @@ returns for that input. The figure marks the point on the curve of f and of f'.
 """
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from scratch.functions import relu, relu_grad, sigmoid, sigmoid_grad
-from scratch.widgets import show_figure
+from scratch.widgets import show_in
 
 
 def _tanh_grad(x):
@@ -93,18 +93,17 @@ class ActivationExplorer:
     def _draw(self, name, x, y, slope):
         f, df = ACTIVATIONS[name]
         grid = np.linspace(-6, 6, 481)
-        self.out.clear_output(wait=True)
-        with self.out:
-            fig, (ax_f, ax_df) = plt.subplots(1, 2, figsize=(8, 2.8))
-            ax_f.plot(grid, f(grid), color="tab:blue")
-            ax_f.plot([x], [y], "o", color="tab:red")
-            ax_f.set_title(f"{name}(x)")
-            ax_df.plot(grid, df(grid), color="tab:orange")
-            ax_df.plot([x], [slope], "o", color="tab:red")
-            ax_df.set_title(f"derivative of {name}")
-            for ax in (ax_f, ax_df):
-                ax.axvline(x, color="tab:red", lw=0.8, ls=":")
-                ax.set_xlabel("x")
-                ax.grid(alpha=0.3)
-            fig.tight_layout()
-            show_figure(fig)
+        fig = Figure(figsize=(8, 2.8))
+        ax_f, ax_df = fig.subplots(1, 2)
+        ax_f.plot(grid, f(grid), color="tab:blue")
+        ax_f.plot([x], [y], "o", color="tab:red")
+        ax_f.set_title(f"{name}(x)")
+        ax_df.plot(grid, df(grid), color="tab:orange")
+        ax_df.plot([x], [slope], "o", color="tab:red")
+        ax_df.set_title(f"derivative of {name}")
+        for ax in (ax_f, ax_df):
+            ax.axvline(x, color="tab:red", lw=0.8, ls=":")
+            ax.set_xlabel("x")
+            ax.grid(alpha=0.3)
+        fig.tight_layout()
+        show_in(self.out, fig)

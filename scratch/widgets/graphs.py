@@ -2,9 +2,16 @@
 forward values (black, above the arrows) and gradients (red, below them)."""
 
 import ipywidgets as widgets
+from matplotlib.figure import Figure
 
-from scratch.graphs import apple_orange_graph, draw_graph, format_value, sum_times_y_graph
-from scratch.widgets import show_figure
+from scratch.graphs import (
+    apple_orange_graph,
+    draw_graph,
+    format_value,
+    graph_figsize,
+    sum_times_y_graph,
+)
+from scratch.widgets import show_in
 
 
 class _GraphExplorer:
@@ -25,9 +32,8 @@ class _GraphExplorer:
         g = self.graph()
         self.summary.value = self.describe(g.results)
         if self.show_figure:
-            self.out.clear_output(wait=True)
-            with self.out:
-                show_figure(draw_graph(g).figure)
+            fig = Figure(figsize=graph_figsize(g), layout="constrained")
+            show_in(self.out, draw_graph(g, ax=fig.subplots()).figure)
 
 
 class SumTimesYExplorer(_GraphExplorer):

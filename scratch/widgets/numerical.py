@@ -8,10 +8,10 @@ falls with h, the second rises, so the error against h is a V on a log-log plot.
 """
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
-from scratch.widgets import show_figure
+from scratch.widgets import show_in
 
 # Name -> (f, exact f'), all elementwise NumPy functions that keep float32 as float32.
 FUNCTIONS = {
@@ -157,16 +157,15 @@ class StepSizeExplorer:
     def _draw(self, curve, h, error, thumb):
         # Exact zeros (a lucky rounding) cannot be drawn on a log axis; show them at a floor.
         floor = 1e-17
-        self.out.clear_output(wait=True)
-        with self.out:
-            fig, ax = plt.subplots(figsize=(6, 3.5))
-            ax.loglog(H_GRID, np.maximum(curve, floor), "o-", ms=3,
-                      label=f"{self.scheme.value}, {self.precision.value}")
-            ax.axvline(thumb, color="gray", ls="--", lw=1, label="rule of thumb h")
-            ax.plot([h], [max(error, floor)], "o", color="red", ms=9, label="current h")
-            ax.set_xlabel("step h")
-            ax.set_ylabel("|numerical - exact|")
-            ax.set_title(f"derivative of {self.function.value} at x = {self.x.value:.2f}")
-            ax.legend(fontsize=8)
-            fig.tight_layout()
-            show_figure(fig)
+        fig = Figure(figsize=(6, 3.5))
+        ax = fig.subplots()
+        ax.loglog(H_GRID, np.maximum(curve, floor), "o-", ms=3,
+                  label=f"{self.scheme.value}, {self.precision.value}")
+        ax.axvline(thumb, color="gray", ls="--", lw=1, label="rule of thumb h")
+        ax.plot([h], [max(error, floor)], "o", color="red", ms=9, label="current h")
+        ax.set_xlabel("step h")
+        ax.set_ylabel("|numerical - exact|")
+        ax.set_title(f"derivative of {self.function.value} at x = {self.x.value:.2f}")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        show_in(self.out, fig)

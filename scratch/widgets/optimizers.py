@@ -1,12 +1,12 @@
 """A widget for notebook 07: watch an optimizer's path on f(x, y) = x**2 / 20 + y**2."""
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from scratch.optimizers import OPTIMIZERS
 from scratch.paths import BOOK_LRS, distance_to_minimum, optimizer_path, plot_path
-from scratch.widgets import show_figure
+from scratch.widgets import show_in
 
 # Display names in the dropdown -> keys of scratch.optimizers.OPTIMIZERS.
 NAMES = {cls.__name__: key for key, cls in OPTIMIZERS.items()}
@@ -77,8 +77,6 @@ class PathExplorer:
             self.summary.value = (head + f"ends at ({x:.3f}, {y:.3f}), "
                                   f"<b>{distance:.3f}</b> from the minimum")
         if self.show_plot:
-            self.out.clear_output(wait=True)
-            with self.out:
-                fig, ax = plt.subplots(figsize=(6, 3.2))
-                plot_path(path, ax, title=f"{name} (lr {lr:.3g})")
-                show_figure(fig)
+            fig = Figure(figsize=(6, 3.2))
+            plot_path(path, fig.subplots(), title=f"{name} (lr {lr:.3g})")
+            show_in(self.out, fig)

@@ -6,11 +6,11 @@ the one-hot true class (with T = 1 this is Softmax-with-Loss's y - t for a batch
 """
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from scratch.functions import log_softmax, softmax
-from scratch.widgets import show_figure
+from scratch.widgets import show_in
 
 
 def _fmt(values):
@@ -85,17 +85,16 @@ class SoftmaxExplorer:
 
     def _draw(self, y, loss, k):
         classes = np.arange(len(y))
-        self.out.clear_output(wait=True)
-        with self.out:
-            fig, ax = plt.subplots(figsize=(5, 2.6))
-            colors = ["tab:green" if c == k else "tab:gray" for c in classes]
-            ax.bar(classes, y, color=colors)
-            for c, p in zip(classes, y):
-                ax.text(c, p + 0.02, f"{p:.2f}", ha="center")
-            ax.set_ylim(0, 1.12)
-            ax.set_xticks(classes)
-            ax.set_xlabel("class (green: the true one)")
-            ax.set_ylabel("softmax probability")
-            ax.set_title(f"loss = -log y[{k}] = {loss:.3f}")
-            fig.tight_layout()
-            show_figure(fig)
+        fig = Figure(figsize=(5, 2.6))
+        ax = fig.subplots()
+        colors = ["tab:green" if c == k else "tab:gray" for c in classes]
+        ax.bar(classes, y, color=colors)
+        for c, p in zip(classes, y):
+            ax.text(c, p + 0.02, f"{p:.2f}", ha="center")
+        ax.set_ylim(0, 1.12)
+        ax.set_xticks(classes)
+        ax.set_xlabel("class (green: the true one)")
+        ax.set_ylabel("softmax probability")
+        ax.set_title(f"loss = -log y[{k}] = {loss:.3f}")
+        fig.tight_layout()
+        show_in(self.out, fig)

@@ -1,10 +1,10 @@
 """A first widget for notebook 00: browse the MNIST sample with a slider."""
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
-from scratch.widgets import show_figure
+from scratch.widgets import show_in
 
 
 class DigitViewer:
@@ -34,10 +34,9 @@ class DigitViewer:
         ink = float(np.mean(image > 0.5 * image.max())) if image.max() > 0 else 0.0
         self.summary.value = f"image {i}: label <b>{int(self.t[i])}</b>, ink {ink:.0%}"
         if self.show_image:
-            self.out.clear_output(wait=True)
-            with self.out:
-                fig, ax = plt.subplots(figsize=(2, 2))
-                ax.imshow(image, cmap="gray_r")
-                ax.set_title(f"label {int(self.t[i])}")
-                ax.axis("off")
-                show_figure(fig)
+            fig = Figure(figsize=(2, 2))
+            ax = fig.subplots()
+            ax.imshow(image, cmap="gray_r")
+            ax.set_title(f"label {int(self.t[i])}")
+            ax.axis("off")
+            show_in(self.out, fig)

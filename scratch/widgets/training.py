@@ -1,11 +1,11 @@
 """A widget for notebook 06: browse test digits with a trained network's predictions."""
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from scratch.functions import softmax
-from scratch.widgets import show_figure
+from scratch.widgets import show_in
 
 SHOW = ("all digits", "misclassified only")
 
@@ -76,7 +76,7 @@ class PredictionBrowser:
         chosen = self.selection()
         if len(chosen) == 0:
             self.summary.value = "no misclassified images: every prediction is right"
-            self.out.clear_output()
+            self.out.outputs = ()
             return
         pos = min(self.index.value, len(chosen) - 1)
         i = int(chosen[pos])
@@ -87,19 +87,17 @@ class PredictionBrowser:
             f"(p = {self.probs[i, pred]:.2f}), true label <b>{label}</b>: {verdict}"
         )
         if self.show_plot:
-            self.out.clear_output(wait=True)
-            with self.out:
-                fig, (ax_img, ax_bar) = plt.subplots(1, 2, figsize=(6, 2.2),
-                                                     gridspec_kw={"width_ratios": [1, 2]})
-                ax_img.imshow(self.x[i], cmap="gray_r")
-                ax_img.set_title(f"true label {label}")
-                ax_img.axis("off")
-                colors = ["tab:blue"] * self.probs.shape[1]
-                colors[pred] = "tab:green" if pred == label else "tab:red"
-                ax_bar.bar(np.arange(self.probs.shape[1]), self.probs[i], color=colors)
-                ax_bar.set_xticks(np.arange(self.probs.shape[1]))
-                ax_bar.set_ylim(0, 1)
-                ax_bar.set_xlabel("class")
-                ax_bar.set_ylabel("probability")
-                fig.tight_layout()
-                show_figure(fig)
+            fig = Figure(figsize=(6, 2.2))
+            ax_img, ax_bar = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
+            ax_img.imshow(self.x[i], cmap="gray_r")
+            ax_img.set_title(f"true label {label}")
+            ax_img.axis("off")
+            colors = ["tab:blue"] * self.probs.shape[1]
+            colors[pred] = "tab:green" if pred == label else "tab:red"
+            ax_bar.bar(np.arange(self.probs.shape[1]), self.probs[i], color=colors)
+            ax_bar.set_xticks(np.arange(self.probs.shape[1]))
+            ax_bar.set_ylim(0, 1)
+            ax_bar.set_xlabel("class")
+            ax_bar.set_ylabel("probability")
+            fig.tight_layout()
+            show_in(self.out, fig)
