@@ -43,8 +43,11 @@ nbval: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
 
+# As root (containers), Jupyter refuses to start without --allow-root.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_FLAGS)
 
 # Re-execute every notebook in place, in a fresh kernel, top to bottom. No per-cell timestamps
 # in the metadata: they would make every re-run a diff of every cell.

@@ -35,4 +35,4 @@ EXERCISES ?= exercises
 
 exercises: $(STAMP)
 	$(CLASSROOM) student --keep-existing --out $(EXERCISES) $(NB)
-	$(BIN)/jupyter lab --notebook-dir=$(EXERCISES)
+	$(BIN)/jupyter lab --notebook-dir=$(EXERCISES) $(LAB_FLAGS)
