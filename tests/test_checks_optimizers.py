@@ -1,16 +1,9 @@
 """Notebook 07's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
 
 import numpy as np
+from check_output import NOT_IMPLEMENTED, one_line
 
 from scratch.checks.optimizers import check_adagrad, check_momentum
-
-NOT_IMPLEMENTED = "not yet - not implemented: replace the `# YOUR CODE HERE` stub"
-
-
-def _one_line(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1
-    return out.strip()
 
 
 class GoodMomentum:
@@ -72,26 +65,26 @@ class DoNothingAdaGrad(GoodAdaGrad):
 
 def test_momentum(capsys):
     assert check_momentum(GoodMomentum)
-    assert _one_line(capsys) == "Momentum: OK (matches scratch.optimizers over 10 steps)"
+    assert one_line(capsys) == "Momentum: OK (matches scratch.optimizers over 10 steps)"
     assert not check_momentum(ForgetfulMomentum)
-    assert _one_line(capsys) == (
+    assert one_line(capsys) == (
         "Momentum: not yet - step 1 is right but step 2 differs: keep one velocity per key "
         "between calls and update it as v = momentum * v - lr * grad before adding it to the "
         "parameter"
     )
     assert not check_momentum(SignFlippedMomentum)
-    assert _one_line(capsys).startswith("Momentum: not yet - v starts at zero")
+    assert one_line(capsys).startswith("Momentum: not yet - v starts at zero")
     assert not check_momentum(StubMomentum)
-    assert _one_line(capsys) == f"Momentum: {NOT_IMPLEMENTED}"
+    assert one_line(capsys) == f"Momentum: {NOT_IMPLEMENTED}"
 
 
 def test_adagrad(capsys):
     assert check_adagrad(GoodAdaGrad)
-    assert _one_line(capsys) == "AdaGrad: OK (matches scratch.optimizers over 10 steps)"
+    assert one_line(capsys) == "AdaGrad: OK (matches scratch.optimizers over 10 steps)"
     assert not check_adagrad(NoMemoryAdaGrad)
-    assert "step 1 is right but step 2 differs: h must accumulate" in _one_line(capsys)
+    assert "step 1 is right but step 2 differs: h must accumulate" in one_line(capsys)
     assert not check_adagrad(DoNothingAdaGrad)
-    assert _one_line(capsys) == (
+    assert one_line(capsys) == (
         "AdaGrad: not yet - params['W'] did not change: update it in place, e.g. "
         "params[key] += ..."
     )

@@ -1,6 +1,7 @@
 """Notebook 00's checks: OK for the right answer, a hint otherwise, never an exception."""
 
 import numpy as np
+from check_output import NOT_IMPLEMENTED
 
 from scratch.checks import CheckResult
 from scratch.checks.start import check_class_counts, check_mean_image
@@ -19,8 +20,7 @@ def test_class_counts(capsys):
     assert out[0] == "class_counts: OK"
     assert "should add up to 8000" in out[1]
     assert "some counts are off" in out[2]
-    assert out[3] == ("class_counts: not yet - not implemented: replace the "
-                      "`# YOUR CODE HERE` stub")
+    assert out[3] == f"class_counts: {NOT_IMPLEMENTED}"
 
 
 def test_mean_image(capsys):

@@ -1,20 +1,13 @@
 """Notebook 06's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
 
 import numpy as np
+from check_output import NOT_IMPLEMENTED, one_line
 
 from scratch.checks.training import check_accuracy, check_sgd_step
-
-NOT_IMPLEMENTED = "not yet - not implemented: replace the `# YOUR CODE HERE` stub"
 
 
 def _stub(*args):
     raise NotImplementedError
-
-
-def _one_line(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1
-    return out.strip()
 
 
 def test_sgd_step_correct_in_place_or_rebinding(capsys):
@@ -28,7 +21,7 @@ def test_sgd_step_correct_in_place_or_rebinding(capsys):
 
     for solution in (in_place, rebinding):
         assert check_sgd_step(solution)
-        assert _one_line(capsys) == "sgd_step: OK (every parameter moved by -lr * gradient)"
+        assert one_line(capsys) == "sgd_step: OK (every parameter moved by -lr * gradient)"
 
 
 def test_sgd_step_mistakes(capsys):
@@ -56,13 +49,13 @@ def test_sgd_step_mistakes(capsys):
     ]
     for solution, hint in expected:
         assert not check_sgd_step(solution)
-        line = _one_line(capsys)
+        line = one_line(capsys)
         assert line.startswith("sgd_step: not yet - ") and hint in line
 
 
 def test_sgd_step_stub(capsys):
     assert not check_sgd_step(_stub)
-    assert _one_line(capsys) == f"sgd_step: {NOT_IMPLEMENTED}"
+    assert one_line(capsys) == f"sgd_step: {NOT_IMPLEMENTED}"
 
 
 def test_accuracy_correct(capsys):
@@ -72,7 +65,7 @@ def test_accuracy_correct(capsys):
         return np.mean(scores.argmax(axis=1) == t)
 
     assert check_accuracy(accuracy)
-    assert _one_line(capsys) == "accuracy: OK (integer and one-hot labels)"
+    assert one_line(capsys) == "accuracy: OK (integer and one-hot labels)"
 
 
 def test_accuracy_mistakes(capsys):
@@ -96,10 +89,10 @@ def test_accuracy_mistakes(capsys):
     ]
     for solution, hint in expected:
         assert not check_accuracy(solution)
-        line = _one_line(capsys)
+        line = one_line(capsys)
         assert line.startswith("accuracy: not yet - ") and hint in line
 
 
 def test_accuracy_stub(capsys):
     assert not check_accuracy(_stub)
-    assert _one_line(capsys) == f"accuracy: {NOT_IMPLEMENTED}"
+    assert one_line(capsys) == f"accuracy: {NOT_IMPLEMENTED}"

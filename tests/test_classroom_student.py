@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from check_output import NOT_IMPLEMENTED
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -28,7 +29,7 @@ FAST = {"00_start_here", "04_affine_softmax"}
 RUN_ALL = os.environ.get("CLASSROOM_STUDENT_ALL") == "1"
 
 OK_LINE = re.compile(r"^.+: OK( .*)?$")
-STUB_LINE = re.compile(r"^.+: not yet - not implemented: replace the `# YOUR CODE HERE` stub$")
+STUB_LINE = re.compile(r"^.+: " + re.escape(NOT_IMPLEMENTED) + "$")
 
 
 def _stdout_lines(cell):
