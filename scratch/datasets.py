@@ -33,6 +33,7 @@ from scratch.download import (
     expected_sha256,
 )
 from scratch.idx import IdxFormatError, read_idx_pair
+from scratch.validation import check_choice
 
 __all__ = [
     "CACHE_NAME",
@@ -95,8 +96,7 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, *, kind="sampl
             raise TypeError(f"load_mnist: {arg_name} must be a bool, got {value!r}")
     if not isinstance(kind, str):
         raise TypeError(f"load_mnist: kind must be a str, one of {KINDS}, got {kind!r}")
-    if kind not in KINDS:
-        raise ValueError(f"load_mnist: kind must be one of {KINDS}, got {kind!r}")
+    check_choice(kind, KINDS, "load_mnist", "kind")
     if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
         raise TypeError(f"load_mnist: data_dir must be a str or a path, got {data_dir!r}")
     if kind == "sample":

@@ -11,7 +11,7 @@ import numpy as np
 
 from scratch.gradient import numerical_gradient
 from scratch.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss
-from scratch.validation import check_labels
+from scratch.validation import check_choice, check_labels
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid}
 INIT_SCALES = {"relu": 2.0, "he": 2.0, "sigmoid": 1.0, "xavier": 1.0}
@@ -31,11 +31,7 @@ class MultiLayerNet:
 
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
                  weight_init_std="relu", weight_decay_lambda=0.0, *, rng=0, dtype=np.float64):
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"{type(self).__name__}: activation must be one of {sorted(ACTIVATIONS)}, "
-                f"got {activation!r}"
-            )
+        check_choice(activation, sorted(ACTIVATIONS), type(self).__name__, "activation")
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}: dtype must be a float type, got {dtype}")

@@ -54,6 +54,13 @@ def check_same_shape(a, b, where, names, why=""):
         )
 
 
+def check_choice(value, choices, where, name):
+    """Raise ValueError unless `value` is one of `choices` (a list or tuple, listed as given)."""
+    if value not in choices:
+        raise ValueError(f"{where}: {name} must be one of {choices}, got {value!r}")
+    return value
+
+
 def check_labels(t, n, c, where):
     """Validate labels for `n` samples of `c` classes and return them as class indices.
 

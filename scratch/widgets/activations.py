@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from scratch.functions import relu, relu_grad, sigmoid, sigmoid_grad
+from scratch.validation import check_choice
 from scratch.widgets import show_in
 
 
@@ -50,11 +51,7 @@ class ActivationExplorer:
     """
 
     def __init__(self, activation="sigmoid", x=1.0, dout=1.0, show_plot=True):
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"ActivationExplorer: activation must be one of {list(ACTIVATIONS)}, "
-                f"got {activation!r}"
-            )
+        check_choice(activation, list(ACTIVATIONS), "ActivationExplorer", "activation")
         self.show_plot = show_plot
         self.activation = widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
                                            description="activation")

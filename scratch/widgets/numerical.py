@@ -11,6 +11,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from scratch.validation import check_choice
 from scratch.widgets import show_in
 
 # Name -> (f, exact f'), all elementwise NumPy functions that keep float32 as float32.
@@ -34,16 +35,15 @@ def difference_quotient(f, x, h, scheme="centred", dtype=np.float64):
     scheme: 'forward' (f(x + h) - f(x)) / h or 'centred' (f(x + h) - f(x - h)) / (2h).
     Returns a float64 array of h's shape (a 0-d array for a number).
     """
+    check_choice(scheme, SCHEMES, "difference_quotient", "scheme")
     dt = np.dtype(dtype)
     if dt.kind != "f":
         raise TypeError(f"difference_quotient: dtype must be a float type, got {dt}")
     x, h = dt.type(x), np.asarray(h, dtype=dt)
     if scheme == "forward":
         quotient = (f(x + h) - f(x)) / h
-    elif scheme == "centred":
-        quotient = (f(x + h) - f(x - h)) / (dt.type(2) * h)
     else:
-        raise ValueError(f"difference_quotient: scheme must be one of {SCHEMES}, got {scheme!r}")
+        quotient = (f(x + h) - f(x - h)) / (dt.type(2) * h)
     return np.asarray(quotient, dtype=np.float64)
 
 
@@ -81,13 +81,9 @@ class StepSizeExplorer:
 
     def __init__(self, function="sin", x=1.0, h=1e-5, precision="float64", scheme="centred",
                  show_plot=True):
-        for name, value, allowed in (("function", function, list(FUNCTIONS)),
-                                     ("precision", precision, PRECISIONS),
-                                     ("scheme", scheme, SCHEMES)):
-            if value not in allowed:
-                raise ValueError(
-                    f"StepSizeExplorer: {name} must be one of {list(allowed)}, got {value!r}"
-                )
+        check_choice(function, list(FUNCTIONS), "StepSizeExplorer", "function")
+        check_choice(precision, list(PRECISIONS), "StepSizeExplorer", "precision")
+        check_choice(scheme, list(SCHEMES), "StepSizeExplorer", "scheme")
         self.show_plot = show_plot
         self.function = widgets.Dropdown(options=list(FUNCTIONS), value=function,
                                          description="f")

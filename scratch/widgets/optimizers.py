@@ -6,6 +6,7 @@ from matplotlib.figure import Figure
 
 from scratch.optimizers import OPTIMIZERS
 from scratch.paths import BOOK_LRS, distance_to_minimum, optimizer_path, plot_path
+from scratch.validation import check_choice
 from scratch.widgets import show_in
 
 # Display names in the dropdown -> keys of scratch.optimizers.OPTIMIZERS.
@@ -24,10 +25,7 @@ class PathExplorer:
     """
 
     def __init__(self, optimizer="SGD", lr=None, steps=30, show_plot=True):
-        if optimizer not in NAMES:
-            raise ValueError(
-                f"PathExplorer: optimizer must be one of {list(NAMES)}, got {optimizer!r}"
-            )
+        check_choice(optimizer, list(NAMES), "PathExplorer", "optimizer")
         self.show_plot = show_plot
         self.optimizer = widgets.Dropdown(options=list(NAMES), value=optimizer,
                                           description="optimizer")
