@@ -7,6 +7,10 @@ Conventions (the same in every layer):
   `params` and `grads` give both as dicts under the same names.
 - No layer ever modifies an array it was given (the book's `Relu.backward` zeroes the caller's
   `dout` in place).
+- Every layer checks the dtype and shape of what it is given. It also scans its inputs for NaN
+  and inf unless built with `check=False`, which a network does for its layers: they pass each
+  other arrays that were already scanned (each Affine scans its output), so a training step
+  need not scan every array twice.
 Shapes: N batch, D input features, M output features, C classes.
 """
 
@@ -29,8 +33,9 @@ class _Layer:
 
     param_names = ()
 
-    def __init__(self, name=None):
+    def __init__(self, name=None, *, check=True):
         self.name = name or type(self).__name__
+        self.check = check
 
     @property
     def params(self):
@@ -42,14 +47,21 @@ class _Layer:
         """The gradients of the parameters after `backward`, under the parameters' names."""
         return {k: getattr(self, "d" + k) for k in self.param_names}
 
+    def _check_input(self, x, name="x"):
+        """x as a float array, scanned for NaN and inf unless the layer has check=False."""
+        where = f"{self.name}.forward"
+        x = ensure_float(x, where, name)
+        return check_finite(x, where, name) if self.check else x
+
     def _check_dout(self, dout, shape):
-        dout = ensure_float(dout, f"{self.name}.backward", "dout")
+        where = f"{self.name}.backward"
+        dout = ensure_float(dout, where, "dout")
         if np.shape(dout) != shape:
             raise ValueError(
-                f"{self.name}.backward: dout must have the shape of forward's output {shape}, "
-                f"got {np.shape(dout)}"
+                f"{where}: dout must have the shape of forward's output {shape}, got "
+                f"{np.shape(dout)}"
             )
-        return check_finite(dout, f"{self.name}.backward", "dout")
+        return check_finite(dout, where, "dout") if self.check else dout
 
     def _require_forward(self, cache):
         if cache is None:
@@ -63,16 +75,16 @@ class MulLayer(_Layer):
     multiplied by the *other* input ("switched").
     """
 
-    def __init__(self, name=None):
-        super().__init__(name)
+    def __init__(self, name=None, *, check=True):
+        super().__init__(name, check=check)
         self.x = self.y = None
 
     def forward(self, x, y):
         """x, y: numbers or arrays of one shape -> out: that shape."""
-        where = f"{self.name}.forward"
-        check_finite(ensure_float(x, where, "x"), where, "x")
-        check_finite(ensure_float(y, where, "y"), where, "y")
-        check_same_shape(x, y, where, ("x", "y"), " (broadcasting would make backward wrong)")
+        self._check_input(x, "x")
+        self._check_input(y, "y")
+        check_same_shape(x, y, f"{self.name}.forward", ("x", "y"),
+                         " (broadcasting would make backward wrong)")
         self.x, self.y = x, y
         return x * y
 
@@ -86,16 +98,16 @@ class MulLayer(_Layer):
 class AddLayer(_Layer):
     """out = x + y. Both local derivatives are 1: the gradient passes through unchanged."""
 
-    def __init__(self, name=None):
-        super().__init__(name)
+    def __init__(self, name=None, *, check=True):
+        super().__init__(name, check=check)
         self.shape = None
 
     def forward(self, x, y):
         """x, y: numbers or arrays of one shape -> out: that shape."""
-        where = f"{self.name}.forward"
-        check_finite(ensure_float(x, where, "x"), where, "x")
-        check_finite(ensure_float(y, where, "y"), where, "y")
-        check_same_shape(x, y, where, ("x", "y"), " (broadcasting would make backward wrong)")
+        self._check_input(x, "x")
+        self._check_input(y, "y")
+        check_same_shape(x, y, f"{self.name}.forward", ("x", "y"),
+                         " (broadcasting would make backward wrong)")
         self.shape = np.shape(x)
         return x + y
 
@@ -110,13 +122,13 @@ class AddLayer(_Layer):
 class Relu(_Layer):
     """out = max(0, x); the local derivative is 1 where x > 0 and 0 elsewhere (0 at x == 0)."""
 
-    def __init__(self, name=None):
-        super().__init__(name)
+    def __init__(self, name=None, *, check=True):
+        super().__init__(name, check=check)
         self.mask = None
 
     def forward(self, x):
         """x: any shape -> out: same shape."""
-        x = check_finite(ensure_float(x, f"{self.name}.forward"), f"{self.name}.forward")
+        x = self._check_input(x)
         self.mask = x > 0
         # np.maximum, not x * mask: negative inputs give 0.0 rather than -0.0.
         return np.maximum(x, 0.0)
@@ -132,13 +144,13 @@ class Relu(_Layer):
 class Sigmoid(_Layer):
     """out = 1 / (1 + exp(-x)); the local derivative is out * (1 - out)."""
 
-    def __init__(self, name=None):
-        super().__init__(name)
+    def __init__(self, name=None, *, check=True):
+        super().__init__(name, check=check)
         self.out = None
 
     def forward(self, x):
         """x: any shape -> out: same shape, in (0, 1)."""
-        x = check_finite(ensure_float(x, f"{self.name}.forward"), f"{self.name}.forward")
+        x = self._check_input(x)
         self.out = sigmoid(x)
         return self.out
 
@@ -159,8 +171,8 @@ class Affine(_Layer):
 
     param_names = ("W", "b")
 
-    def __init__(self, W, b, name=None, input_grad=True):
-        super().__init__(name)
+    def __init__(self, W, b, name=None, input_grad=True, *, check=True):
+        super().__init__(name, check=check)
         self.W, self.b = W, b
         # A network's first layer may skip dx: nobody needs the gradient with respect to the
         # images, and dout W^T is the most expensive product of the whole backward pass.
@@ -218,14 +230,14 @@ class SoftmaxWithLoss(_Layer):
     of the pair. Labels get no gradient.
     """
 
-    def __init__(self, name=None):
-        super().__init__(name)
+    def __init__(self, name=None, *, check=True):
+        super().__init__(name, check=check)
         self.y = self.labels = self.loss = None
         self.single = False
 
     def forward(self, x, t):
         where = f"{self.name}.forward"
-        x = check_finite(ensure_float(x, where), where)
+        x = self._check_input(x)
         self.single = x.ndim == 1
         if self.single:
             x, t = x[np.newaxis], np.asarray(t)[np.newaxis]

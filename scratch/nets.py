@@ -5,6 +5,9 @@ Shapes: x: (N, D) (or (N, d1, ...), flattened by the first Affine), hidden sizes
 scores: (N, C). Parameters are named W1, b1, W2, b2, ... with W{i}: (H{i-1}, H{i}).
 `net.params` is the single source of truth: layers read their weights from it on every forward
 pass, so `net.params['W1'] = new_array` takes effect (the book's layers keep the old array).
+The layers are built with `check=False`: each Affine scans its output for NaN and inf (which
+catches a bad x or a bad parameter, named by that layer), and the other layers trust what
+their neighbours pass them instead of scanning it again.
 """
 
 import numpy as np
@@ -40,12 +43,15 @@ class MultiLayerNet:
             raise ValueError(f"{type(self).__name__}: layer sizes must be >= 1, got {self.sizes}")
         self.weight_decay_lambda = float(weight_decay_lambda)
         self.params = self._init_params(weight_init_std, np.random.default_rng(rng))
-        self.layers = []
+        self.layers, self.affine_layers = [], []
         for i in range(1, len(self.sizes)):
-            self.layers.append(Affine(None, None, name=f"Affine{i}", input_grad=i > 1))
+            affine = Affine(None, None, name=f"Affine{i}", input_grad=i > 1, check=False)
+            self.layers.append(affine)
+            self.affine_layers.append(affine)
             if i < len(self.sizes) - 1:
-                self.layers.append(ACTIVATIONS[activation](name=f"{activation.title()}{i}"))
-        self.last_layer = SoftmaxWithLoss()
+                name = f"{activation.title()}{i}"
+                self.layers.append(ACTIVATIONS[activation](name=name, check=False))
+        self.last_layer = SoftmaxWithLoss(check=False)
 
     def _init_params(self, weight_init_std, rng):
         params = {}
@@ -63,10 +69,6 @@ class MultiLayerNet:
             params[f"W{i}"] = w.astype(self.dtype)
             params[f"b{i}"] = np.zeros(fan_out, dtype=self.dtype)
         return params
-
-    @property
-    def affine_layers(self):
-        return [layer for layer in self.layers if isinstance(layer, Affine)]
 
     def predict(self, x):
         """x: (N, D) -> scores: (N, C), before softmax (the largest score is the prediction)."""

@@ -50,6 +50,24 @@ def test_backward_checks_dout_shape(layer, args, shape):
         layer.backward(np.ones(5))
 
 
+@pytest.mark.parametrize("cls", [Relu, Sigmoid])
+def test_check_false_skips_only_the_nan_scan(cls):
+    # A network builds its layers with check=False: they pass each other arrays that an
+    # Affine has already scanned. Dtypes and shapes are still checked.
+    layer = cls(check=False)
+    assert np.isnan(layer.forward(NAN)).any()
+    with pytest.raises(TypeError, match=rf"{cls.__name__}\.forward: x must be a real numeric"):
+        layer.forward(np.array([["a", "b"]]))
+    with pytest.raises(ValueError, match=rf"{cls.__name__}\.backward: dout must have the shape"):
+        layer.backward(np.ones(5))
+    checked = cls()
+    for each in (layer, checked):
+        each.forward(np.ones((2, 2)))
+    assert np.isnan(layer.backward(NAN)).any()
+    with pytest.raises(ValueError, match=rf"{cls.__name__}\.backward: dout must be finite"):
+        checked.backward(NAN)
+
+
 def test_backward_before_forward():
     with pytest.raises(RuntimeError, match=r"Relu\.backward called before forward"):
         Relu().backward(np.ones(2))
@@ -119,7 +137,31 @@ def test_nets_reject_bad_input_with_layer_names():
         net.gradient(np.ones((2, 4)), np.array([0, 2]))
     with pytest.raises(ValueError, match=r"TwoLayerNet\.accuracy: expected 2 labels"):
         net.accuracy(np.ones((2, 4)), np.array([0, 1, 1]))
-    net.params["W2"] = np.ones((4, 2))  # a rebinding with the wrong shape is caught too
+    assert not any(layer.check for layer in [*net.layers, net.last_layer])
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nets_report_nan_and_inf_at_the_first_affine_that_sees_them(activation, bad):
+    # The net's layers skip re-scanning (check=False), so each Affine's scan of its output
+    # must catch a bad value anywhere in x or the parameters, even where a sigmoid would
+    # squash an inf into a finite 0 or 1 further on.
+    net = MultiLayerNet(4, [3, 3], 2, activation=activation)
+    x, t = np.ones((2, 4)), np.array([0, 1])
+    with pytest.raises(ValueError, match=r"Affine1\.forward: x must be finite"):
+        net.loss(np.where(np.eye(2, 4, dtype=bool), bad, x), t)
+    for key, layer in (("W2", "Affine2"), ("b3", "Affine3")):
+        good = net.params[key]
+        net.params[key] = good.copy()
+        net.params[key].flat[0] = bad
+        with pytest.raises(ValueError, match=rf"{layer}\.forward: {key[0]} must be finite"):
+            net.gradient(x, t)
+        net.params[key] = good
+
+
+def test_nets_catch_a_rebinding_with_the_wrong_shape():
+    net = TwoLayerNet(4, 3, 2)
+    net.params["W2"] = np.ones((4, 2))
     with pytest.raises(ValueError, match=r"Affine2\.forward: x has 3 features .* W expects 4"):
         net.predict(np.ones((1, 4)))
 
