@@ -137,8 +137,9 @@ class Relu(_Layer):
         """dout: shape of x -> dx: shape of x (a new array; dout is left as it was)."""
         self._require_forward(self.mask)
         dout = self._check_dout(dout, self.mask.shape)
-        # 0.0, not 0: a Python float keeps float32 as float32 and is the faster fill.
-        return np.where(self.mask, dout, 0.0)
+        dx = dout * self.mask  # upstream gradient times the local derivative, 1 or 0
+        dx += 0.0  # a negative dout times 0 is -0.0; adding 0.0 makes it a plain 0.0
+        return dx
 
 
 class Sigmoid(_Layer):

@@ -36,7 +36,9 @@ class Optimizer:
                     f"but params[{key!r}] has shape {np.shape(p)}"
                 )
             slots = self.state.get(key)
-            if slots is None or any(s.shape != p.shape for s in slots):
+            # Fresh state for a new key, or for a parameter rebound to a new shape (all of a
+            # parameter's slots have its shape, so checking the first is enough).
+            if slots is None or (slots and slots[0].shape != p.shape):
                 slots = self.state[key] = tuple(np.zeros_like(p) for _ in range(self.n_slots))
             self.step(p, g, *slots)
 

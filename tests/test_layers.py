@@ -113,6 +113,15 @@ def test_activation_layers_do_not_modify_inputs_or_dout(cls, rng):
     assert dx is not dout
 
 
+def test_relu_gives_plain_zeros_not_negative_zeros():
+    # -0.0 == 0.0, but a printed "-0." puzzles a learner reading the gradient.
+    layer = Relu()
+    out = layer.forward(np.array([-2.0, 0.0, 3.0]))
+    dx = layer.backward(np.array([-1.0, -1.0, -1.0]))
+    np.testing.assert_array_equal(dx, [0.0, 0.0, -1.0])
+    assert not np.signbit(out[:2]).any() and not np.signbit(dx[:2]).any()
+
+
 def test_affine_and_loss_do_not_modify_their_inputs(rng):
     x, W, b = rng.standard_normal((3, 2, 2)), rng.standard_normal((4, 5)), rng.standard_normal(5)
     t, dout = np.array([0, 4, 2]), rng.standard_normal((3, 5))
