@@ -56,10 +56,10 @@ class _Layer:
     def _check_dout(self, dout, shape):
         where = f"{self.name}.backward"
         dout = ensure_float(dout, where, "dout")
-        if np.shape(dout) != shape:
+        if dout.shape != shape:
             raise ValueError(
                 f"{where}: dout must have the shape of forward's output {shape}, got "
-                f"{np.shape(dout)}"
+                f"{dout.shape}"
             )
         return check_finite(dout, where, "dout") if self.check else dout
 
@@ -257,7 +257,7 @@ class SoftmaxWithLoss(_Layer):
     def backward(self, dout=1.0):
         """dout: a number (the loss is a scalar) -> dx: x's shape."""
         self._require_forward(self.y)
-        if np.ndim(dout) != 0:
+        if np.asarray(dout).ndim != 0:
             raise ValueError(f"{self.name}.backward: dout must be a scalar, got {np.shape(dout)}")
         n = self.y.shape[0]
         dx = self.y.copy()

@@ -29,11 +29,16 @@ class Optimizer:
             )
         self.t += 1
         for key, p in params.items():
-            g = grads[key]
-            if np.shape(g) != np.shape(p):
+            if not isinstance(p, np.ndarray):  # `p -= ...` would rebind a name, not update p
+                raise TypeError(
+                    f"{type(self).__name__}.update: params[{key!r}] must be a NumPy array "
+                    f"(updated in place), got {type(p).__name__}"
+                )
+            g = np.asarray(grads[key])
+            if g.shape != p.shape:
                 raise ValueError(
-                    f"{type(self).__name__}.update: grads[{key!r}] has shape {np.shape(g)}, "
-                    f"but params[{key!r}] has shape {np.shape(p)}"
+                    f"{type(self).__name__}.update: grads[{key!r}] has shape {g.shape}, "
+                    f"but params[{key!r}] has shape {p.shape}"
                 )
             slots = self.state.get(key)
             # Fresh state for a new key, or for a parameter rebound to a new shape (all of a

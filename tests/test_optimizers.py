@@ -128,6 +128,9 @@ def test_optimizer_errors():
         SGD().update({"w": np.ones(2)}, {"w": np.ones(3)})
     with pytest.raises(ValueError, match="must have the same keys"):
         SGD().update({"w": np.ones(2)}, {"v": np.ones(2)})
+    with pytest.raises(TypeError, match=r"SGD\.update: params\['w'\] must be a NumPy array "
+                                        r"\(updated in place\), got float"):
+        SGD().update({"w": 1.0}, {"w": 1.0})
 
 
 def test_against_pytorch_when_installed():
