@@ -3,20 +3,26 @@
 Compares, in one run on the same machine and data (the offline MNIST sample):
 - scratch: TwoLayerNet in float32 with integer labels, one forward + one backward per step
   (the loss comes from that same forward pass), as the notebooks train;
-- book: a straightforward float64 layer-by-layer loop like the book's train_neuralnet.py
-  (one-hot labels, np.random.choice batches, a second forward pass to log the loss);
+- book: the book's own chapter-5 loop, layer by layer in float64 (book_baseline.py: one-hot
+  labels, np.random.choice batches, dx even for the first layer, a second forward pass to log
+  the loss);
+- book-fused: the same float64 computation hand-fused into one function, without the first
+  layer's dx: a faster baseline than the book's code, shown for reference;
 - torch: the same net in PyTorch on the CPU, if PyTorch is importable;
 - fused: scratch's computation hand-written in one function with no layers and no input
   checks, the floor for NumPy on this machine (the price of scratch's readability and checks
   is the gap between the two).
-Prints the median of several runs and the ratios. Targets: scratch >= 2x faster than PyTorch
-CPU and >= 3x faster than the book-style loop. Run with one BLAS thread (`make bench` does).
+Prints each implementation's median time and its mean loss over its last 100 steps (all of
+them must be learning, or the timing means nothing), then the ratios. Targets: scratch >= 2x
+faster than PyTorch CPU and >= 3x faster than the book's loop. Run with one BLAS thread
+(`make bench` does).
 """
 
 import argparse
 import time
 
 import numpy as np
+from book_baseline import book_step
 
 from scratch.datasets import load_mnist
 from scratch.nets import TwoLayerNet
@@ -25,23 +31,29 @@ from scratch.optimizers import SGD
 BATCH, LR, HIDDEN = 100, 0.1, 50
 
 
-def median_seconds(steps, iters, repeats):
-    """Median over `repeats` runs of the seconds per 1000 calls of each step(i).
+def chunk_seconds(steps, iters, repeats, chunk=100):
+    """Seconds per 1000 calls of each step(i), one figure per chunk of `chunk` calls.
 
-    The implementations take turns within every repeat, so a change in the machine's load
-    (other processes on 2 cores) affects all of them alike and the ratios stay meaningful.
+    Each implementation makes `repeats * iters` calls. The implementations take turns chunk
+    by chunk (starting with a different one each round), so chunk k of every implementation
+    ran within a second of the others: the load of a shared 2-core machine changes within
+    seconds, and the ratio of two chunks of one round compares like with like.
+    Returns {name: array of seconds per 1000 calls, one per round}.
     """
-    times = {name: [] for name in steps}
+    names = list(steps)
+    times = {name: [] for name in names}
     for step in steps.values():
         for i in range(20):  # warm-up: caches, lazy imports, first allocations
             step(i)
-    for _ in range(repeats):
-        for name, step in steps.items():
+    rounds = max(1, repeats * iters // chunk)
+    for rnd in range(rounds):
+        for name in names[rnd % len(names):] + names[:rnd % len(names)]:
+            step = steps[name]
             start = time.perf_counter()
-            for i in range(iters):
+            for i in range(rnd * chunk, (rnd + 1) * chunk):
                 step(i)
-            times[name].append((time.perf_counter() - start) * 1000 / iters)
-    return {name: float(np.median(t)) for name, t in times.items()}
+            times[name].append((time.perf_counter() - start) * 1000 / chunk)
+    return {name: np.array(t) for name, t in times.items()}
 
 
 def scratch_step(x, t, rng):
@@ -58,15 +70,17 @@ def scratch_step(x, t, rng):
         opt.update(net.params, grads)
         losses.append(loss)
 
+    step.losses = losses
     return step
 
 
-def book_step(x, t, rng):
-    """The book's chapter-5 loop, written plainly in float64 (the baseline to beat)."""
+def book_fused_step(x, t, rng):
+    """The book's chapter-5 computation in float64, hand-fused, without the first layer's dx."""
     x = x.astype(np.float64)
     t_onehot = np.eye(10)[t]
     p = {"W1": 0.01 * rng.standard_normal((784, HIDDEN)), "b1": np.zeros(HIDDEN),
          "W2": 0.01 * rng.standard_normal((HIDDEN, 10)), "b2": np.zeros(10)}
+    losses = []
 
     def forward(xb):
         a1 = xb @ p["W1"] + p["b1"]
@@ -92,8 +106,9 @@ def book_step(x, t, rng):
         grads["W1"], grads["b1"] = xb.T @ dz1, dz1.sum(axis=0)
         for k in p:
             p[k] -= LR * grads[k]
-        loss(xb, tb)  # the book logs the loss with a second forward pass
+        losses.append(loss(xb, tb))  # the book logs the loss with a second forward pass
 
+    step.losses = losses
     return step
 
 
@@ -131,6 +146,7 @@ def fused_step(x, t, rng):
         for key in p:
             p[key] -= LR * grads[key]
 
+    step.losses = losses
     return step
 
 
@@ -156,35 +172,42 @@ def torch_step(x, t, rng):
         opt.step()
         losses.append(loss.item())
 
+    step.losses = losses
     return step
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iters", type=int, default=1000, help="iterations per run")
-    parser.add_argument("--repeats", type=int, default=5, help="runs per implementation")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="runs per implementation (taken in turns of 100 iterations)")
     args = parser.parse_args()
     (x, t), _ = load_mnist()
     steps = {}
-    candidates = {"scratch": scratch_step, "book": book_step, "torch": torch_step,
-                  "fused": fused_step}
+    candidates = {"scratch": scratch_step,
+                  "book": lambda x, t, rng: book_step(x, t, rng, BATCH, HIDDEN, LR),
+                  "book-fused": book_fused_step, "torch": torch_step, "fused": fused_step}
     for name, make in candidates.items():
         try:
             steps[name] = make(x, t, np.random.default_rng(0))
         except ImportError:
-            print(f"{name:8s} not installed (pip install torch for the PyTorch comparison)")
-    results = median_seconds(steps, args.iters, args.repeats)
-    for name, seconds in results.items():
-        print(f"{name:8s} {seconds:.3f} s per 1000 iterations "
-              f"(median of {args.repeats} runs of {args.iters})")
-    for other, target in (("torch", 2.0), ("book", 3.0)):
-        if other in results:
-            ratio = results[other] / results["scratch"]
-            print(f"scratch is {ratio:.2f}x faster than {other} (target >= {target:.0f}x: "
-                  f"{ratio >= target})")
-    if "fused" in results:
-        print(f"fused (no layers, no checks) is {results['scratch'] / results['fused']:.2f}x "
-              "faster than scratch: the cost of readable layers and input checks")
+            print(f"{name:10s} not installed (pip install torch for the PyTorch comparison)")
+    times = chunk_seconds(steps, args.iters, args.repeats)
+    steps_each = args.repeats * args.iters
+    for name, t in times.items():
+        final_loss = np.mean(steps[name].losses[-100:])
+        print(f"{name:10s} {np.median(t):.3f} s per 1000 iterations (median of {len(t)} turns "
+              f"of {steps_each // len(t)}); mean loss of its last 100 steps {final_loss:.3f}")
+    print("Ratios: median over the rounds of (other's time / scratch's time in the same round), "
+          "with the quartiles")
+    for other, target in (("torch", 2.0), ("book", 3.0), ("book-fused", None), ("fused", None)):
+        if other not in times:
+            continue
+        q1, ratio, q3 = np.percentile(times[other] / times["scratch"], [25, 50, 75])
+        verdict = f"; target >= {target:.0f}x: {ratio >= target}" if target else ""
+        print(f"  {other:10s} / scratch = {ratio:.2f} ({q1:.2f}-{q3:.2f}){verdict}")
+    if "fused" in times:
+        print("  (fused / scratch below 1 is the price of readable layers and input checks)")
 
 
 if __name__ == "__main__":
