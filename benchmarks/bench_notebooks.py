@@ -7,7 +7,7 @@ the total, and the total as a fraction of the target for the whole nbval suite (
 notebook should stay under 20 s). It measures; it asserts nothing about the times.
 
     python benchmarks/bench_notebooks.py                        # every notebook
-    python benchmarks/bench_notebooks.py notebooks/06_*.ipynb   # some of them
+    python benchmarks/bench_notebooks.py notebooks/07_*.ipynb   # some of them
 """
 
 import argparse

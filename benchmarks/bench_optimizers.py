@@ -1,4 +1,4 @@
-"""Time notebook 07's optimizer comparison on MNIST and print the final smoothed losses.
+"""Time notebook 08's optimizer comparison on MNIST and print the final smoothed losses.
 
 The same set-up as the notebook: MultiLayerNet(784, [100] * 4, 10) (ReLU, He init), float32,
 batch size 128, the same initial weights and the same minibatch order for every optimizer,
@@ -25,7 +25,7 @@ from scratch.nets import MultiLayerNet  # noqa: E402
 from scratch.optimizers import OPTIMIZERS, get_optimizer  # noqa: E402
 from scratch.trainer import Trainer  # noqa: E402
 
-# Keep these in step with notebooks/07_optimizers.ipynb.
+# Keep these in step with notebooks/08_optimizers.ipynb.
 MNIST_LRS = {"sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01,
              "rmsprop": 0.001, "adam": 0.001}
 EPOCHS, BATCH_SIZE, WINDOW = 5, 128, 25
@@ -51,7 +51,7 @@ def run(epochs=EPOCHS):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=EPOCHS,
-                        help=f"epochs per optimizer (default {EPOCHS}, as in notebook 07)")
+                        help=f"epochs per optimizer (default {EPOCHS}, as in notebook 08)")
     args = parser.parse_args()
     print(f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, "
           f"epochs {args.epochs}, batch size {BATCH_SIZE}")

@@ -1,4 +1,4 @@
-"""Notebook 07's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
+"""Notebook 08's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
 
 import numpy as np
 from check_output import NOT_IMPLEMENTED, one_line

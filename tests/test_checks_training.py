@@ -1,4 +1,4 @@
-"""Notebook 06's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
+"""Notebook 07's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
 
 import numpy as np
 from check_output import NOT_IMPLEMENTED, one_line

@@ -1,4 +1,4 @@
-"""The notebook-07 path explorer, driven by setting its controls' values (no browser)."""
+"""The notebook-08 path explorer, driven by setting its controls' values (no browser)."""
 
 import matplotlib
 import pytest

@@ -1,4 +1,4 @@
-"""The notebook-06 prediction browser, driven by setting its controls' values (no browser)."""
+"""The notebook-07 prediction browser, driven by setting its controls' values (no browser)."""
 
 import matplotlib
 import numpy as np

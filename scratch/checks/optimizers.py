@@ -1,4 +1,4 @@
-"""Checks for notebook 07's exercises: Momentum and AdaGrad written as classes.
+"""Checks for notebook 08's exercises: Momentum and AdaGrad written as classes.
 
 A learner's class is compared with `scratch.optimizers` step by step on the quadratic
 loss L = sum_k 0.5 * sum(a_k * p_k**2) (gradient a_k * p_k) with two parameters W: (3, 4)

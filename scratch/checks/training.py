@@ -1,4 +1,4 @@
-"""Checks for notebook 06's exercises: one SGD step and an accuracy function."""
+"""Checks for notebook 07's exercises: one SGD step and an accuracy function."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""A widget for notebook 07: watch an optimizer's path on f(x, y) = x**2 / 20 + y**2."""
+"""A widget for notebook 08: watch an optimizer's path on f(x, y) = x**2 / 20 + y**2."""
 
 import ipywidgets as widgets
 import numpy as np

@@ -1,4 +1,4 @@
-"""A widget for notebook 06: browse test digits with a trained network's predictions."""
+"""A widget for notebook 07: browse test digits with a trained network's predictions."""
 
 import ipywidgets as widgets
 import numpy as np
