@@ -1,0 +1,189 @@
+"""Checks for notebook 06's exercises: backprop through a layer stack, a third Affine layer,
+and the bug in a network's weight decay.
+
+Every check compares with `reference_mlp` below: the forward and backward pass of a ReLU
+network written out as plain NumPy formulas, independent of `scratch.layers` and
+`scratch.nets`, so that calling scratch's networks cannot pass a check.
+"""
+
+from collections import OrderedDict
+
+import numpy as np
+
+from scratch.checks import Fail, expect_gradients, run_check
+from scratch.layers import Affine, Relu, SoftmaxWithLoss
+from scratch.nets import MultiLayerNet
+
+__all__ = ["reference_mlp", "check_input_gradient", "check_three_layer_net", "check_fixed_net"]
+
+
+def reference_mlp(x, t, weights, biases, weight_decay_lambda=0.0, *, decay_factor=1.0):
+    """Loss and gradients of Affine -> ReLU -> ... -> Affine -> softmax cross-entropy.
+
+    x: (N, D); t: (N,) integer labels; weights: [W1: (D, H1), ..., WL: (H_{L-1}, C)];
+    biases: [b1: (H1,), ..., bL: (C,)]. The loss is the mean cross-entropy plus
+    0.5 * lambda * sum of every W**2. Returns (loss, grads, dx) with grads named W1, b1, ...
+    and dx: (N, D). decay_factor scales lambda * W in the gradient, to recognise the mistake
+    of differentiating 0.5 * lambda * W**2 as 0.5 * lambda * W.
+    """
+    n = x.shape[0]
+    inputs, a = [], x
+    for i, (W, b) in enumerate(zip(weights, biases)):
+        inputs.append(a)
+        a = a @ W + b
+        if i < len(weights) - 1:
+            a = np.maximum(a, 0.0)
+    scores = a - a.max(axis=1, keepdims=True)
+    log_probs = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    decay = 0.5 * weight_decay_lambda * sum(float(np.sum(W * W)) for W in weights)
+    loss = -log_probs[np.arange(n), t].mean() + decay
+    dout = np.exp(log_probs)
+    dout[np.arange(n), t] -= 1.0
+    dout /= n
+    grads = {}
+    for i in reversed(range(len(weights))):
+        grads[f"W{i + 1}"] = inputs[i].T @ dout + decay_factor * weight_decay_lambda * weights[i]
+        grads[f"b{i + 1}"] = dout.sum(axis=0)
+        dout = dout @ weights[i].T
+        if i > 0:  # back through the ReLU: inputs[i] is its output, > 0 where it let x through
+            dout = dout * (inputs[i] > 0)
+    in_order = {key: grads[key] for i in range(1, len(weights) + 1) for key in (f"W{i}", f"b{i}")}
+    return loss, in_order, dout
+
+
+def _problem(sizes, rng, n=6):
+    """Random x: (N, sizes[0]), labels, and weights/biases for the given layer sizes."""
+    x = rng.standard_normal((n, sizes[0]))
+    t = rng.integers(0, sizes[-1], size=n)
+    weights = [rng.standard_normal((a, b)) / np.sqrt(a) for a, b in zip(sizes, sizes[1:])]
+    biases = [0.1 * rng.standard_normal(b) for b in sizes[1:]]
+    return x, t, weights, biases
+
+
+def _refuse_scratch_nets(cls, what):
+    if isinstance(cls, type) and issubclass(cls, MultiLayerNet):
+        raise Fail(f"{what} subclasses a network of scratch.nets: build it from the "
+                   "notebook's classes and scratch.layers instead")
+
+
+def check_input_gradient(input_gradient):
+    """input_gradient(layers, last_layer, x, t) -> dx: (N, D), the gradient of the loss with
+    respect to the input x. layers: an OrderedDict Affine1, Relu1, Affine2, Relu2, Affine3
+    (scratch.layers); last_layer: a SoftmaxWithLoss. Each layer's backward must be called once,
+    in reverse order, after the forward pass."""
+
+    def check():
+        x, t, weights, biases = _problem([5, 6, 4, 3], np.random.default_rng(60))
+        calls = []
+        layers = OrderedDict()
+        for i, (W, b) in enumerate(zip(weights, biases), start=1):
+            layers[f"Affine{i}"] = Affine(W.copy(), b.copy())
+            if i < len(weights):
+                layers[f"Relu{i}"] = Relu()
+        last_layer = SoftmaxWithLoss()
+        for name, layer in [*layers.items(), ("last_layer", last_layer)]:
+            layer.backward = _logged(layer.backward, name, calls)
+        dx = input_gradient(layers, last_layer, x.copy(), t)
+        expected_order = ["last_layer", *reversed(layers)]
+        if not calls:
+            raise Fail("no layer's backward was called: start with dout = "
+                       "last_layer.backward(1.0), then go through the layers")
+        if calls[0] != "last_layer":
+            raise Fail("start the backward pass at the loss: dout = last_layer.backward(1.0)")
+        skipped = [name for name in expected_order if name not in calls]
+        if skipped:
+            raise Fail(f"backward skipped {', '.join(skipped)}: every layer of the forward "
+                       "pass must pass the gradient on")
+        if calls != expected_order:
+            raise Fail(f"call backward once per layer, in reverse order {expected_order}; "
+                       f"yours called {calls}")
+        _, _, expected = reference_mlp(x, t, weights, biases)
+        if np.shape(dx) != x.shape:
+            raise Fail(f"dx must have x's shape {x.shape}, got {np.shape(dx)}: return the "
+                       "dout that comes out of Affine1.backward")
+        return expect_gradients(dx, expected, "dx should be what Affine1.backward returns")
+
+    return run_check("input_gradient", check)
+
+
+def _logged(backward, name, calls):
+    def logged_backward(dout=1.0):
+        calls.append(name)
+        return backward(dout)
+    return logged_backward
+
+
+THREE_LAYER_KEYS = ["W1", "b1", "W2", "b2", "W3", "b3"]
+THREE_LAYER_LAYERS = ["Affine1", "Relu1", "Affine2", "Relu2", "Affine3"]
+
+
+def check_three_layer_net(net_class):
+    """net_class(input_size, hidden1, hidden2, output_size, weight_init_std=0.01, rng=0): a
+    LayerNet with params W1, b1, W2, b2, W3, b3 and layers Affine1, Relu1, Affine2, Relu2,
+    Affine3 whose Affine layers use the arrays in params; loss and gradient as LayerNet's."""
+
+    def check():
+        _refuse_scratch_nets(net_class, "ThreeLayerNet")
+        sizes = [5, 6, 4, 3]
+        net = net_class(*sizes, weight_init_std=0.1, rng=0)
+        params = getattr(net, "params", None)
+        if not isinstance(params, dict) or sorted(params) != sorted(THREE_LAYER_KEYS):
+            got = sorted(params) if isinstance(params, dict) else type(params).__name__
+            raise Fail(f"params should have the keys {THREE_LAYER_KEYS}, got {got}")
+        shapes = {f"W{i}": (a, b) for i, (a, b) in enumerate(zip(sizes, sizes[1:]), start=1)}
+        shapes.update({f"b{i}": (b,) for i, b in enumerate(sizes[1:], start=1)})
+        for key, shape in shapes.items():
+            if np.shape(params[key]) != shape:
+                raise Fail(f"params[{key!r}] should have shape {shape} for sizes "
+                           f"{tuple(sizes)}, got {np.shape(params[key])}")
+        for key in ("b1", "b2", "b3"):
+            if np.any(params[key] != 0):
+                raise Fail(f"params[{key!r}] should start at zeros, as in LayerNet")
+        names = list(getattr(net, "layers", {}))
+        if names != THREE_LAYER_LAYERS:
+            raise Fail(f"layers should be {THREE_LAYER_LAYERS} in this order, got {names}")
+        x, t, weights, biases = _problem(sizes, np.random.default_rng(61))
+        for i, (W, b) in enumerate(zip(weights, biases), start=1):
+            params[f"W{i}"][...], params[f"b{i}"][...] = W, b  # in place, as an optimizer does
+        loss, expected, _ = reference_mlp(x, t, weights, biases)
+        if not np.isclose(net.loss(x, t), loss, rtol=1e-9):
+            raise Fail("the loss differs from the reference: do the Affine layers use the "
+                       "arrays in self.params (not copies)?")
+        grads = net.gradient(x, t)
+        note = ""
+        for key in THREE_LAYER_KEYS:
+            note = expect_gradients(grads.get(key, np.zeros(0)), expected[key],
+                                    f"grads[{key!r}] differs from the reference")
+        return note
+
+    return run_check("ThreeLayerNet", check)
+
+
+def check_fixed_net(net_class):
+    """net_class(input_size, hidden_size_list, output_size, weight_decay_lambda=0.0, rng=0): the
+    notebook's DeepNet with the weight-decay bug fixed; gradients checked for lambda 0 and 3.14."""
+
+    def check():
+        _refuse_scratch_nets(net_class, "FixedNet")
+        sizes = [5, 6, 4, 3]
+        note = ""
+        for lam in (0.0, 3.14):
+            net = net_class(sizes[0], sizes[1:-1], sizes[-1], weight_decay_lambda=lam, rng=0)
+            x, t, weights, biases = _problem(sizes, np.random.default_rng(62))
+            for i, (W, b) in enumerate(zip(weights, biases), start=1):
+                net.params[f"W{i}"][...], net.params[f"b{i}"][...] = W, b
+            loss, expected, _ = reference_mlp(x, t, weights, biases, lam)
+            if not np.isclose(net.loss(x, t), loss, rtol=1e-9):
+                raise Fail(f"the loss differs from the reference at lambda = {lam}: the loss "
+                           "should be the mean cross-entropy + 0.5 * lambda * sum of W**2")
+            grads = net.gradient(x, t)
+            _, half, _ = reference_mlp(x, t, weights, biases, lam, decay_factor=0.5)
+            if lam and np.allclose(grads["W1"], half["W1"]):
+                raise Fail("still the bug: the derivative of 0.5 * lambda * W**2 is lambda * W")
+            for key in expected:
+                note = expect_gradients(grads[key], expected[key],
+                                        f"grads[{key!r}] differs from the reference at "
+                                        f"lambda = {lam}")
+        return note.replace(")", ", lambda 0 and 3.14)")
+
+    return run_check("FixedNet", check)

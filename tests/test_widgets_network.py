@@ -1,0 +1,70 @@
+"""Notebook 06's layer-stack explorer, driven by setting its controls' values (no browser).
+
+The shapes it reports are compared with the arrays of a real forward and backward pass of
+scratch.nets.MultiLayerNet, and the figure's texts with the shapes.
+"""
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from scratch.nets import MultiLayerNet  # noqa: E402
+from scratch.widgets.network import LayerStackExplorer, layer_stack  # noqa: E402
+
+
+def test_layer_stack_shapes_match_a_real_network():
+    rows = layer_stack(784, [50, 30], 10, "sigmoid", batch_size=7)
+    names = [row["name"] for row in rows]
+    assert names == ["Affine1", "Sigmoid1", "Affine2", "Sigmoid2", "Affine3", "SoftmaxWithLoss"]
+    net = MultiLayerNet(784, [50, 30], 10, activation="sigmoid")
+    x = np.zeros((7, 784))
+    scores = net.predict(x)
+    assert rows[-1]["x"] == scores.shape and rows[-1]["out"] == ()
+    grads = net.gradient(x, np.zeros(7, dtype=int))
+    for i in (1, 2, 3):
+        row = rows[names.index(f"Affine{i}")]
+        assert row["params"] == {"W": net.params[f"W{i}"].shape, "b": net.params[f"b{i}"].shape}
+        assert row["grads"] == {"dW": grads[f"W{i}"].shape, "db": grads[f"b{i}"].shape}
+    for row in rows:  # backward hands back arrays of the shapes forward handed on
+        assert row["dx"] == row["x"] and row["dout"] == row["out"]
+    assert rows[0]["x"] == (7, 784) and rows[1]["x"] == (7, 50) and rows[3]["x"] == (7, 30)
+
+
+def test_layer_stack_rejects_an_unknown_activation():
+    with pytest.raises(ValueError, match="activation must be one of"):
+        layer_stack(4, [3], 2, "tanh")
+
+
+def test_controls_change_the_summary():
+    explorer = LayerStackExplorer(depth=1, width=50, show_plot=False)
+    assert "784 → 50 → 10" in explorer.summary.value
+    assert "<b>39,760</b> parameters in 2 Affine layers" in explorer.summary.value
+    assert "<b>11.9 million</b> multiply-adds" in explorer.summary.value
+    explorer.depth.value = 3
+    assert "784 → 50 → 50 → 50 → 10" in explorer.summary.value
+    assert f"<b>{39_760 + 2 * 2_550:,}</b> parameters in 4 Affine layers" in explorer.summary.value
+    explorer.width.value = 100
+    assert "784 → 100 → 100 → 100 → 10" in explorer.summary.value
+    explorer.activation.value = "sigmoid"
+    assert "Affine1 → Sigmoid1 → Affine2" in explorer.summary.value
+
+
+def _figure_texts(explorer):
+    """The strings drawn on the explorer's current figure."""
+    return [t.get_text() for t in explorer.figure.axes[0].texts]
+
+
+def test_figure_shows_every_layer_and_shape():
+    explorer = LayerStackExplorer(depth=2, width=40)
+    assert len(explorer.out.outputs) == 1 and "image/png" in explorer.out.outputs[0]["data"]
+    texts = _figure_texts(explorer)
+    assert "Affine1  W (784, 40)  b (40,)" in texts and "Relu2" in texts
+    assert "dW (40, 10)  db (10,)" in texts
+    assert "x (100, 784)" in texts and "dx (100, 784)" in texts
+    explorer.width.value = 60
+    texts = _figure_texts(explorer)
+    assert "Affine2  W (60, 60)  b (60,)" in texts and "↓ (100, 60)" in texts
+    explorer.depth.value = 1
+    assert "Relu2" not in _figure_texts(explorer)
