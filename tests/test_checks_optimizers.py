@@ -3,88 +3,114 @@
 import numpy as np
 from check_output import NOT_IMPLEMENTED, one_line
 
-from scratch.checks.optimizers import check_adagrad, check_momentum
+from scratch.checks.optimizers import check_adam, check_nesterov, check_rmsprop
+from scratch.optimizers import Adam, Nesterov, RMSprop
+
+OK_TAIL = "OK (matches the update rule over 10 steps)"
 
 
-class GoodMomentum:
-    def __init__(self, lr=0.01, momentum=0.9):
-        self.lr, self.momentum, self.v = lr, momentum, None
+class PerKey:
+    """A learner-style optimizer: one state array per key, created at the first update."""
+
+    def __init__(self, lr=0.01, **hyper):
+        self.lr, self.hyper, self.state, self.t = lr, hyper, None, 0
 
     def update(self, params, grads):
-        if self.v is None:
-            self.v = {key: np.zeros_like(p) for key, p in params.items()}
+        if self.state is None:
+            self.state = {key: [np.zeros_like(p), np.zeros_like(p)] for key, p in params.items()}
+        self.t += 1
         for key in params:
-            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
-            params[key] += self.v[key]
+            self.step(params, key, grads[key], self.state[key])
 
 
-class ForgetfulMomentum(GoodMomentum):
-    """Resets the velocity at every call: plain SGD in disguise."""
-
-    def update(self, params, grads):
-        self.v = None
-        super().update(params, grads)
+def _class(step):
+    return type("Learner", (PerKey,), {"step": step})
 
 
-class SignFlippedMomentum(GoodMomentum):
-    def update(self, params, grads):
-        for key in params:
-            params[key] += self.lr * grads[key]
+def nesterov(self, params, key, g, s, book=False, plain=False):
+    a = self.hyper["momentum"]
+    s[0] = a * s[0] - self.lr * g
+    if plain:
+        params[key] += s[0]
+    elif book:
+        params[key] += a * a * s[0] - (1 + a) * self.lr * g
+    else:
+        params[key] += a * s[0] - self.lr * g
 
 
-class StubMomentum(GoodMomentum):
-    def update(self, params, grads):
-        raise NotImplementedError
+def test_nesterov(capsys):
+    cases = [
+        (_class(nesterov), None),
+        (_class(lambda *a: nesterov(*a, plain=True)), "that is Momentum's step p + v"),
+        (_class(lambda *a: nesterov(*a, book=True)), "that is the book's update"),
+        (Nesterov, "is built on scratch.optimizers"),
+        (type("Sub", (Nesterov,), {}), "is built on scratch.optimizers"),
+        (_class(lambda self, params, key, g, s: None), "params['W'] did not change"),
+        (_class(lambda self, params, key, g, s: (_ for _ in ()).throw(NotImplementedError)),
+         NOT_IMPLEMENTED),
+    ]
+    for cls, hint in cases:
+        passed = check_nesterov(cls)
+        line = one_line(capsys)
+        if hint is None:
+            assert passed and line == f"Nesterov: {OK_TAIL}"
+        else:
+            assert not passed and line.startswith("Nesterov: not yet - ") and hint in line, line
 
 
-class GoodAdaGrad:
-    def __init__(self, lr=0.01):
-        self.lr, self.h = lr, None
-
-    def update(self, params, grads):
-        if self.h is None:
-            self.h = {key: np.zeros_like(p) for key, p in params.items()}
-        for key in params:
-            self.h[key] += grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-8)
-
-
-class NoMemoryAdaGrad(GoodAdaGrad):
-    """Uses only the current squared gradient: a sign-based step, not AdaGrad."""
-
-    def update(self, params, grads):
-        self.h = None
-        super().update(params, grads)
+def rmsprop(self, params, key, g, s, mistake=None):
+    rho = self.hyper["decay_rate"]
+    if mistake == "sum":
+        s[0] += g * g
+    elif mistake == "no 1 - rho":
+        s[0] = rho * s[0] + g * g
+    elif mistake == "forgets":
+        s[0] = (1 - rho) * g * g
+    else:
+        s[0] = rho * s[0] + (1 - rho) * g * g
+    params[key] -= self.lr * g / (np.sqrt(s[0]) + 1e-8)  # eps 1e-8 passes too
 
 
-class DoNothingAdaGrad(GoodAdaGrad):
-    def update(self, params, grads):
-        for key, p in params.items():
-            p = p - self.lr * grads[key]  # noqa: F841
+def test_rmsprop(capsys):
+    cases = [
+        (_class(rmsprop), None),
+        (_class(lambda *a: rmsprop(*a, mistake="sum")), "h keeps growing as in AdaGrad"),
+        (_class(lambda *a: rmsprop(*a, mistake="no 1 - rho")), "weight the new squared"),
+        (_class(lambda *a: rmsprop(*a, mistake="forgets")), "step 1 is right but step 2"),
+        (RMSprop, "is built on scratch.optimizers"),
+    ]
+    for cls, hint in cases:
+        passed = check_rmsprop(cls)
+        line = one_line(capsys)
+        if hint is None:
+            assert passed and line == f"RMSprop: {OK_TAIL}"
+        else:
+            assert not passed and line.startswith("RMSprop: not yet - ") and hint in line, line
 
 
-def test_momentum(capsys):
-    assert check_momentum(GoodMomentum)
-    assert one_line(capsys) == "Momentum: OK (matches scratch.optimizers over 10 steps)"
-    assert not check_momentum(ForgetfulMomentum)
-    assert one_line(capsys) == (
-        "Momentum: not yet - step 1 is right but step 2 differs: keep one velocity per key "
-        "between calls and update it as v = momentum * v - lr * grad before adding it to the "
-        "parameter"
-    )
-    assert not check_momentum(SignFlippedMomentum)
-    assert one_line(capsys).startswith("Momentum: not yet - v starts at zero")
-    assert not check_momentum(StubMomentum)
-    assert one_line(capsys) == f"Momentum: {NOT_IMPLEMENTED}"
+def adam(self, params, key, g, s, mistake=None):
+    b1, b2 = self.hyper["beta1"], self.hyper["beta2"]
+    s[0] = b1 * s[0] + (1 - b1) * g
+    s[1] = b2 * s[1] + (1 - b2) * g * g
+    t = {"t stays 1": 1, "t from 0": self.t - 1}.get(mistake, self.t)
+    m_hat = s[0] if mistake == "no correction" else s[0] / (1 - b1**t)
+    v_hat = s[1] if mistake in ("no correction", "only m") else s[1] / (1 - b2**t)
+    params[key] -= self.lr * m_hat / (np.sqrt(v_hat) + 1e-8)
 
 
-def test_adagrad(capsys):
-    assert check_adagrad(GoodAdaGrad)
-    assert one_line(capsys) == "AdaGrad: OK (matches scratch.optimizers over 10 steps)"
-    assert not check_adagrad(NoMemoryAdaGrad)
-    assert "step 1 is right but step 2 differs: h must accumulate" in one_line(capsys)
-    assert not check_adagrad(DoNothingAdaGrad)
-    assert one_line(capsys) == (
-        "AdaGrad: not yet - params['W'] did not change: update it in place, e.g. "
-        "params[key] += ..."
-    )
+def test_adam(capsys):
+    cases = [
+        (_class(adam), None),
+        (_class(lambda *a: adam(*a, mistake="no correction")), "no bias correction"),
+        (_class(lambda *a: adam(*a, mistake="only m")), "correct v too"),
+        (_class(lambda *a: adam(*a, mistake="t stays 1")), "the step counter t must grow"),
+        (_class(lambda *a: adam(*a, mistake="t from 0")), "the first step differs"),
+        (Adam, "is built on scratch.optimizers"),
+    ]
+    for cls, hint in cases:
+        passed = check_adam(cls)
+        line = one_line(capsys)
+        if hint is None:
+            assert passed and line == f"Adam: {OK_TAIL}"
+        else:
+            assert not passed and line.startswith("Adam: not yet - ") and hint in line, line

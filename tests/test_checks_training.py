@@ -3,96 +3,137 @@
 import numpy as np
 from check_output import NOT_IMPLEMENTED, one_line
 
-from scratch.checks.training import check_accuracy, check_sgd_step
+from scratch.checks.training import check_batched_accuracy, check_confusion_matrix
 
 
 def _stub(*args):
     raise NotImplementedError
 
 
-def test_sgd_step_correct_in_place_or_rebinding(capsys):
-    def in_place(params, grads, lr):
-        for key in params:
-            params[key] -= lr * grads[key]
+def test_confusion_matrix_correct(capsys):
+    def with_add_at(predicted, t, num_classes):
+        counts = np.zeros((num_classes, num_classes), dtype=int)
+        np.add.at(counts, (t, predicted), 1)
+        return counts
 
-    def rebinding(params, grads, lr):
-        for key in params:
-            params[key] = params[key] - lr * grads[key]
+    def with_bincount(predicted, t, num_classes):
+        flat = np.bincount(t * num_classes + predicted, minlength=num_classes**2)
+        return flat.reshape(num_classes, num_classes)
 
-    for solution in (in_place, rebinding):
-        assert check_sgd_step(solution)
-        assert one_line(capsys) == "sgd_step: OK (every parameter moved by -lr * gradient)"
+    for solution in (with_add_at, with_bincount):
+        assert check_confusion_matrix(solution)
+        assert one_line(capsys) == "confusion_matrix: OK (a 4 x 4 matrix of 200 samples)"
 
 
-def test_sgd_step_mistakes(capsys):
-    def local_only(params, grads, lr):
-        for key, p in params.items():
-            p = p - lr * grads[key]  # noqa: F841 - the classic mistake: rebinds a local name
+def test_confusion_matrix_mistakes(capsys):
+    def fancy_index(predicted, t, num_classes):
+        counts = np.zeros((num_classes, num_classes), dtype=int)
+        counts[t, predicted] += 1  # a repeated (t, predicted) pair is counted once
+        return counts
 
-    def uphill(params, grads, lr):
-        for key in params:
-            params[key] += lr * grads[key]
+    def swapped(predicted, t, num_classes):
+        counts = np.zeros((num_classes, num_classes), dtype=int)
+        np.add.at(counts, (predicted, t), 1)
+        return counts
 
-    def no_lr(params, grads, lr):
-        for key in params:
-            params[key] -= grads[key]
+    def only_seen_classes(predicted, t, num_classes):
+        k = int(max(predicted.max(), t.max()))  # forgets that a class may never be predicted
+        counts = np.zeros((k, k), dtype=int)
+        np.add.at(counts, (np.minimum(t, k - 1), np.minimum(predicted, k - 1)), 1)
+        return counts
 
-    def half(params, grads, lr):
-        for key in params:
-            params[key] -= 0.5 * lr * grads[key]
+    def fractions(predicted, t, num_classes):
+        counts = np.zeros((num_classes, num_classes))
+        np.add.at(counts, (t, predicted), 1)
+        return counts / len(t)
 
-    expected = [
-        (local_only, "did not change: write the result back"),
-        (uphill, "the step went uphill"),
-        (no_lr, "scale the gradient by the learning rate"),
-        (half, "should become params['W'] - lr * grads['W']"),
+    def diagonal_wrong(predicted, t, num_classes):
+        counts = np.zeros((num_classes, num_classes), dtype=int)
+        np.add.at(counts, (t, predicted), 1)
+        counts[0, 0] -= 1
+        counts[0, 1] += 1
+        return counts
+
+    def off_diagonal_wrong(predicted, t, num_classes):
+        counts = diagonal_wrong(predicted, t, num_classes)
+        counts[0, 0] += 1
+        counts[0, 1] -= 1
+        counts[1, 2] -= 1
+        counts[1, 3] += 1
+        return counts
+
+    cases = [
+        (fancy_index, "the entries should add up to N = 200"),
+        (swapped, "rows and columns are swapped"),
+        (only_seen_classes, "return a (4, 4) array"),
+        (fractions, "the entries are counts"),
+        (diagonal_wrong, "the diagonal counts the correct predictions"),
+        (off_diagonal_wrong, "counts[i, j] should be the number of samples with t == i"),
+        (_stub, NOT_IMPLEMENTED),
     ]
-    for solution, hint in expected:
-        assert not check_sgd_step(solution)
+    for solution, hint in cases:
+        assert not check_confusion_matrix(solution), solution.__name__
         line = one_line(capsys)
-        assert line.startswith("sgd_step: not yet - ") and hint in line
+        assert line.startswith("confusion_matrix: not yet - ") and hint in line, line
 
 
-def test_sgd_step_stub(capsys):
-    assert not check_sgd_step(_stub)
-    assert one_line(capsys) == f"sgd_step: {NOT_IMPLEMENTED}"
+def _count_correct(net, x, t):
+    return int(np.sum(net.predict(x).argmax(axis=1) == t))
 
 
-def test_accuracy_correct(capsys):
-    def accuracy(scores, t):
-        if t.ndim == 2:
-            t = t.argmax(axis=1)
-        return np.mean(scores.argmax(axis=1) == t)
+def test_batched_accuracy_correct(capsys):
+    def solution(net, x, t, batch_size):
+        correct = sum(_count_correct(net, x[s:s + batch_size], t[s:s + batch_size])
+                      for s in range(0, len(x), batch_size))
+        return correct / len(x)
 
-    assert check_accuracy(accuracy)
-    assert one_line(capsys) == "accuracy: OK (integer and one-hot labels)"
+    assert check_batched_accuracy(solution)
+    assert one_line(capsys) == "batched_accuracy: OK (1003 samples in 11 batches)"
 
 
-def test_accuracy_mistakes(capsys):
-    def wrong_axis(scores, t):
-        return np.mean(scores.argmax(axis=0) == t)
+def test_batched_accuracy_mistakes(capsys):
+    def all_at_once(net, x, t, batch_size):
+        return _count_correct(net, x, t) / len(x)
 
-    def count(scores, t):
-        return np.sum(scores.argmax(axis=1) == t)
+    def no_predict(net, x, t, batch_size):
+        return 0.5
 
-    def labels_only(scores, t):
-        return np.mean(scores.argmax(axis=1) == t)
+    def drops_last_batch(net, x, t, batch_size):
+        stops = range(batch_size, len(x) + 1, batch_size)
+        return sum(_count_correct(net, x[s - batch_size:s], t[s - batch_size:s])
+                   for s in stops) / len(x)
 
-    def per_sample(scores, t):
-        return scores.argmax(axis=1) == t
+    def mean_of_batches(net, x, t, batch_size):
+        return float(np.mean([_count_correct(net, x[s:s + batch_size], t[s:s + batch_size])
+                              / len(x[s:s + batch_size]) for s in range(0, len(x), batch_size)]))
 
-    expected = [
-        (wrong_axis, "scores.argmax(axis=1) (your code raised ValueError)"),
-        (count, "divide the number of correct predictions by the number of samples N"),
-        (labels_only, "t may also be one-hot (N, C)"),
-        (per_sample, "return one number, the fraction correct (got shape (60,))"),
+    def count_only(net, x, t, batch_size):
+        return sum(_count_correct(net, x[s:s + batch_size], t[s:s + batch_size])
+                   for s in range(0, len(x), batch_size))
+
+    def per_row(net, x, t, batch_size):
+        return np.concatenate([net.predict(x[s:s + batch_size]).argmax(axis=1)
+                               for s in range(0, len(x), batch_size)]) == t
+
+    def wrong_axis(net, x, t, batch_size):
+        return sum(int(np.sum(net.predict(x[s:s + batch_size]).argmax(axis=0)[:1] == 0))
+                   for s in range(0, len(x), batch_size)) / len(x)
+
+    def uses_accuracy(net, x, t, batch_size):
+        return net.accuracy(x, t)
+
+    cases = [
+        (all_at_once, "net.predict was given 1003 rows at once"),
+        (no_predict, "call net.predict on slices of x"),
+        (drops_last_batch, "net.predict saw 1000 rows in all, x has 1003"),
+        (mean_of_batches, "you averaged the batches' accuracies"),
+        (count_only, "divide the number of correct predictions by the number of samples"),
+        (per_row, "return one number"),
+        (wrong_axis, "the accuracy is the number of rows whose largest score is at t"),
+        (uses_accuracy, "your code raised AttributeError"),
+        (_stub, NOT_IMPLEMENTED),
     ]
-    for solution, hint in expected:
-        assert not check_accuracy(solution)
+    for solution, hint in cases:
+        assert not check_batched_accuracy(solution), solution.__name__
         line = one_line(capsys)
-        assert line.startswith("accuracy: not yet - ") and hint in line
-
-
-def test_accuracy_stub(capsys):
-    assert not check_accuracy(_stub)
-    assert one_line(capsys) == f"accuracy: {NOT_IMPLEMENTED}"
+        assert line.startswith("batched_accuracy: not yet - ") and hint in line, line

@@ -1,83 +1,108 @@
-"""Checks for notebook 07's exercises: one SGD step and an accuracy function."""
+"""Checks for notebook 07's exercises: a confusion matrix and an accuracy computed in batches.
+
+Both compare with references written out here in plain NumPy (loops over the samples), so
+that no function of `scratch` can stand in for the learner's.
+"""
 
 import numpy as np
 
-from scratch.checks import Fail, expect_close, run_check
+from scratch.checks import Fail, run_check
 
-__all__ = ["check_sgd_step", "check_accuracy"]
-
-
-def _params_and_grads(rng):
-    """A small network-like dict: W: (3, 4), b: (4,), with gradients of the same shapes."""
-    params = {"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
-    grads = {key: rng.standard_normal(p.shape) for key, p in params.items()}
-    return params, grads
+__all__ = ["check_confusion_matrix", "check_batched_accuracy"]
 
 
-def check_sgd_step(sgd_step):
-    """sgd_step(params, grads, lr) must leave params[key] == old - lr * grads[key] for every key.
+def _reference_confusion(predicted, t, num_classes):
+    counts = np.zeros((num_classes, num_classes), dtype=np.int64)
+    for true, guess in zip(t, predicted):
+        counts[true, guess] += 1
+    return counts
 
-    Updating in place and assigning a new array to params[key] are both accepted (the nets in
-    `scratch.nets` read their weights from `params` on every forward pass).
-    """
+
+def check_confusion_matrix(confusion_matrix):
+    """confusion_matrix(predicted, t, num_classes) -> counts: (C, C) integers, where
+    counts[i, j] is the number of samples of true class i predicted as class j."""
 
     def check():
-        rng = np.random.default_rng(0)
-        params, grads = _params_and_grads(rng)
-        old = {key: p.copy() for key, p in params.items()}
-        lr = 0.1
-        sgd_step(params, grads, lr)
-        if sorted(params) != sorted(old):
-            raise Fail(f"params should keep its keys {sorted(old)}, got {sorted(params)}")
-        for key in old:
-            new = np.asarray(params[key])
-            if new.shape == old[key].shape:
-                if np.allclose(new, old[key], rtol=0, atol=0):
-                    raise Fail(f"params[{key!r}] did not change: write the result back, e.g. "
-                               "params[key] -= lr * grads[key]")
-                if np.allclose(new, old[key] + lr * grads[key]):
-                    raise Fail("the step went uphill: subtract lr * grads[key], do not add it")
-                if np.allclose(new, old[key] - grads[key]):
-                    raise Fail("scale the gradient by the learning rate: lr * grads[key]")
-            expect_close(new, old[key] - lr * grads[key],
-                         f"params[{key!r}] should become params[{key!r}] - lr * grads[{key!r}]")
-        return "(every parameter moved by -lr * gradient)"
-
-    return run_check("sgd_step", check)
-
-
-def check_accuracy(accuracy):
-    """accuracy(scores, t) with scores: (N, C) and t: (N,) labels or (N, C) one-hot must
-    return the fraction of rows whose largest score is at the true class (a number in [0, 1])."""
-
-    def check():
-        rng = np.random.default_rng(1)
-        n, c = 60, 10
-        scores = rng.standard_normal((n, c))
+        rng = np.random.default_rng(70)
+        n, c = 200, 4
         t = rng.integers(0, c, size=n)
-        t[: n // 3] = scores[: n // 3].argmax(axis=1)  # make about 40% right, not 10%
-        expected = float(np.mean(scores.argmax(axis=1) == t))
-        try:
-            got = accuracy(scores, t)
-        except (ValueError, IndexError) as exc:  # e.g. argmax over axis 0: (C,) vs (N,)
-            raise Fail("each row's prediction is its largest score: scores.argmax(axis=1) "
-                       f"(your code raised {type(exc).__name__})") from exc
+        predicted = np.where(rng.random(n) < 0.6, t, rng.integers(0, c, size=n))
+        t[:3] = 3  # class 3 is never predicted: its column must still be there, all zeros
+        predicted[predicted == 3] = 0
+        expected = _reference_confusion(predicted, t, c)
+        got = np.asarray(confusion_matrix(predicted.copy(), t.copy(), c))
+        if got.shape != (c, c):
+            raise Fail(f"return a ({c}, {c}) array, one row per true class and one column per "
+                       f"predicted class, even for classes that never occur; got {got.shape}")
+        if got.dtype.kind not in "iu" and not np.array_equal(got, np.round(got)):
+            raise Fail("the entries are counts: whole numbers of samples")
+        if np.array_equal(got, expected.T):
+            raise Fail("rows and columns are swapped: counts[i, j] counts the samples of true "
+                       "class i that were predicted as j")
+        if got.sum() != n:
+            raise Fail(f"every sample is counted once: the entries should add up to N = {n}, "
+                       f"yours add up to {got.sum()}")
+        if not np.array_equal(np.diag(got), np.diag(expected)):
+            raise Fail("the diagonal counts the correct predictions, predicted == t, per class")
+        if not np.array_equal(got, expected):
+            raise Fail("counts[i, j] should be the number of samples with t == i and "
+                       "predicted == j")
+        return f"(a {c} x {c} matrix of {n} samples)"
+
+    return run_check("confusion_matrix", check)
+
+
+class _CountingNet:
+    """A stand-in network with only `predict`, which records the batch sizes it is given.
+
+    scores = x @ W: (N, C); it has no `accuracy`, so the learner's function must count."""
+
+    def __init__(self, W):
+        self.W, self.batch_sizes = W, []
+
+    def predict(self, x):
+        self.batch_sizes.append(len(x))
+        return x @ self.W
+
+
+def check_batched_accuracy(batched_accuracy):
+    """batched_accuracy(net, x, t, batch_size) -> the fraction of x classified correctly
+    (argmax of net.predict), computed on slices of at most batch_size rows."""
+
+    def check():
+        rng = np.random.default_rng(71)
+        n, d, c, batch_size = 1003, 6, 5, 100
+        x, W = rng.standard_normal((n, d)), rng.standard_normal((d, c))
+        t = (x @ W).argmax(axis=1)
+        wrong = rng.random(n) < 0.3
+        wrong[-3:] = True  # the last, short batch is all wrong: averaging batches shows it
+        t[wrong] = (t[wrong] + 1) % c
+        expected = float(np.mean((x @ W).argmax(axis=1) == t))
+        net = _CountingNet(W)
+        got = batched_accuracy(net, x, t, batch_size)
+        if not net.batch_sizes:
+            raise Fail("call net.predict on slices of x, x[start:start + batch_size]")
+        if max(net.batch_sizes) > batch_size:
+            raise Fail(f"net.predict was given {max(net.batch_sizes)} rows at once: give it at "
+                       f"most batch_size = {batch_size} rows per call")
+        if sum(net.batch_sizes) != n:
+            raise Fail(f"net.predict saw {sum(net.batch_sizes)} rows in all, x has {n}: cover "
+                       "every row exactly once, including the last, shorter slice")
         if np.ndim(got) != 0:
             raise Fail(f"return one number, the fraction correct (got shape {np.shape(got)})")
-        got = float(got)
+        starts = range(0, n, batch_size)
+        batch_means = np.mean([np.mean((x[s:s + batch_size] @ W).argmax(axis=1)
+                                       == t[s:s + batch_size]) for s in starts])
+        if np.isclose(got, batch_means):
+            raise Fail("you averaged the batches' accuracies, but the last batch has only "
+                       f"{n % batch_size} rows: count the correct predictions over all batches "
+                       "and divide by N once")
         if np.isclose(got, expected * n):
-            raise Fail("divide the number of correct predictions by the number of samples N")
-        if not np.isclose(got, expected):
-            raise Fail("the accuracy is the mean of (scores.argmax(axis=1) == t)")
-        one_hot = np.eye(c)[t]
-        try:
-            got_one_hot = float(accuracy(scores, one_hot))
-        except Exception as exc:  # most likely comparing (N,) with (N, C)
-            raise Fail("t may also be one-hot (N, C): turn it into labels with "
-                       f"t.argmax(axis=1) first (your code raised {type(exc).__name__})") from exc
-        if not np.isclose(got_one_hot, expected):
-            raise Fail("t may also be one-hot (N, C): turn it into labels with t.argmax(axis=1) "
-                       "first")
-        return "(integer and one-hot labels)"
+            raise Fail(f"divide the number of correct predictions by the number of samples "
+                       f"N = {n}")
+        if not np.isclose(got, expected, rtol=0, atol=1e-12):
+            raise Fail("the accuracy is the number of rows whose largest score is at t, "
+                       "divided by N")
+        return f"({n} samples in {len(net.batch_sizes)} batches)"
 
-    return run_check("accuracy", check)
+    return run_check("batched_accuracy", check)
