@@ -13,7 +13,7 @@ import pytest
 from check_output import NOT_IMPLEMENTED, one_line
 
 from scratch.checks.network import (
-    check_fixed_net,
+    check_gradient_errors,
     check_input_gradient,
     check_three_layer_net,
     reference_mlp,
@@ -158,17 +158,19 @@ def test_input_gradient_mistakes(capsys):
 
 # --- exercise 2: ThreeLayerNet -------------------------------------------------------------
 
-def _three_layer_class(nb, *, relu2=True, bias_init=0.0, copies=False, keys=None):
+def _three_layer_class(nb, *, relu2=True, bias_init=0.0, copies=False, keys=None, std=None,
+                       seed=None):
     """A ThreeLayerNet like the notebook's solution, with optional planted mistakes."""
 
     class ThreeLayerNet(nb["LayerNet"]):
         def __init__(self, input_size, hidden1, hidden2, output_size, weight_init_std=0.01,
                      rng=0):
-            rng = np.random.default_rng(rng)
+            rng = np.random.default_rng(rng if seed is None else seed)
+            scale = weight_init_std if std is None else std
             sizes = [input_size, hidden1, hidden2, output_size]
             self.params = {}
             for i in (1, 2, 3):
-                self.params[f"W{i}"] = weight_init_std * rng.standard_normal(sizes[i - 1:i + 1])
+                self.params[f"W{i}"] = scale * rng.standard_normal(sizes[i - 1:i + 1])
                 self.params[f"b{i}"] = np.full(sizes[i], bias_init)
             p = {k: v.copy() for k, v in self.params.items()} if copies else self.params
             self.layers = OrderedDict()
@@ -197,6 +199,22 @@ def test_three_layer_net_mistakes(nb, capsys):
             super().__init__(input_size, [hidden1, hidden2], output_size, "relu",
                              weight_init_std, rng=rng)
 
+    def factory(input_size, hidden1, hidden2, output_size, weight_init_std=0.01, rng=0):
+        return MultiLayerNet(input_size, [hidden1, hidden2], output_size, "relu",
+                             weight_init_std, rng=rng)
+
+    class FromDeepNet(nb["DeepNet"]):
+        def __init__(self, input_size, hidden1, hidden2, output_size, weight_init_std=0.01,
+                     rng=0):
+            super().__init__(input_size, [hidden1, hidden2], output_size, weight_init_std,
+                             rng=rng)
+
+    class CallsDeepNetInit(nb["LayerNet"]):
+        def __init__(self, input_size, hidden1, hidden2, output_size, weight_init_std=0.01,
+                     rng=0):
+            nb["DeepNet"].__init__(self, input_size, [hidden1, hidden2], output_size,
+                                   weight_init_std, rng=rng)
+
     class Transposed(nb["LayerNet"]):
         def __init__(self, input_size, hidden1, hidden2, output_size, weight_init_std=0.01,
                      rng=0):
@@ -210,13 +228,19 @@ def test_three_layer_net_mistakes(nb, capsys):
         __init__ = _stub
 
     cases = [
-        (FromScratchNets, "subclasses a network of scratch.nets"),
+        (FromScratchNets, "is a network of scratch.nets"),
+        (factory, "is a network of scratch.nets"),
+        (FromDeepNet, "is built with DeepNet"),
+        (CallsDeepNetInit, "is built with DeepNet"),
         (_three_layer_class(nb, keys=["W1", "b1", "W2", "b2"]),
          "params should have the keys ['W1', 'b1', 'W2', 'b2', 'W3', 'b3']"),
         (Transposed, "params['W1'] should have shape (5, 6)"),
         (_three_layer_class(nb, bias_init=0.1), "params['b1'] should start at zeros"),
         (_three_layer_class(nb, relu2=False),
          "layers should be ['Affine1', 'Relu1', 'Affine2', 'Relu2', 'Affine3']"),
+        (_three_layer_class(nb, std=0.0), "its spread is 0.000"),
+        (_three_layer_class(nb, std=0.01), "with weight_init_std=0.2 its spread is 0.010"),
+        (_three_layer_class(nb, seed=0), "another rng should give other weights"),
         (_three_layer_class(nb, copies=True), "do the Affine layers use the arrays"),
         (StubNet, NOT_IMPLEMENTED),
     ]
@@ -224,6 +248,18 @@ def test_three_layer_net_mistakes(nb, capsys):
         assert not check_three_layer_net(net_class), hint
         line = one_line(capsys)
         assert line.startswith("ThreeLayerNet: not yet - ") and hint in line, line
+
+
+def test_three_layer_net_unseeded_weights_are_caught(nb, capsys):
+    class Unseeded(_three_layer_class(nb)):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for key in ("W1", "W2", "W3"):  # fresh entropy every time: not reproducible
+                self.params[key][...] = np.random.default_rng().standard_normal(
+                    self.params[key].shape) * np.std(self.params[key])
+
+    assert not check_three_layer_net(Unseeded)
+    assert "the same rng gives the same weights" in one_line(capsys)
 
 
 def test_three_layer_net_wrong_gradient_is_caught(nb, capsys):
@@ -239,49 +275,94 @@ def test_three_layer_net_wrong_gradient_is_caught(nb, capsys):
     assert "grads['b3'] differs from the reference" in one_line(capsys)
 
 
-# --- exercise 3: FixedNet ------------------------------------------------------------------
+# --- exercise 3: gradient_errors ---------------------------------------------------------
 
-def test_fixed_net_right_answer_and_deepnet(nb, capsys):
-    class FixedNet(nb["SuspectNet"]):
-        def gradient(self, x, t):
-            return nb["DeepNet"].gradient(self, x, t)
-
-    assert check_fixed_net(FixedNet)
-    assert one_line(capsys) == "FixedNet: OK (max rel. error < 1e-7, lambda 0 and 3.14)"
+def _errors_solution(net, x, t):
+    backprop = net.gradient(x, t)
+    return {key: rel_error(backprop[key],
+                           numerical_gradient(lambda _: net.loss(x, t), p, h=1e-5))
+            for key, p in net.params.items()}
 
 
-def test_fixed_net_mistakes(nb, capsys):
-    class NoDecay(nb["SuspectNet"]):
-        def gradient(self, x, t):
-            return nb["LayerNet"].gradient(self, x, t)
+def test_gradient_errors_right_answer(capsys):
+    assert check_gradient_errors(_errors_solution)
+    assert one_line(capsys) == (
+        "gradient_errors: OK (a correct network and two with one wrong gradient)")
 
-    class DecayInBias(nb["SuspectNet"]):
-        def gradient(self, x, t):
-            grads = nb["LayerNet"].gradient(self, x, t)
-            return {k: g + self.weight_decay_lambda * self.params[k] for k, g in grads.items()}
 
-    class WrongLoss(nb["DeepNet"]):
-        def loss(self, x, t):
-            return nb["LayerNet"].loss(self, x, t)
+def test_gradient_errors_finds_the_suspect_nets_bug(nb):
+    net = nb["SuspectNet"](5, [6, 4], 3, weight_init_std=0.5, weight_decay_lambda=3.14, rng=2)
+    rng = np.random.default_rng(0)
+    x, t = rng.standard_normal((4, 5)), np.array([0, 2, 1, 2])
+    errors = _errors_solution(net, x, t)
+    assert {k for k, e in errors.items() if e > 1e-2} == {"W1", "W2", "W3"}
+    assert all(errors[k] < 1e-7 for k in ("b1", "b2", "b3"))
+    net.weight_decay_lambda = 0.0
+    assert all(e < 1e-7 for e in _errors_solution(net, x, t).values())
 
-    class FromScratchNets(MultiLayerNet):
-        def __init__(self, input_size, hidden_size_list, output_size, weight_decay_lambda=0.0,
-                     rng=0):
-            super().__init__(input_size, hidden_size_list, output_size,
-                             weight_decay_lambda=weight_decay_lambda, rng=rng)
 
-    class Stub(nb["SuspectNet"]):
-        gradient = _stub
+def test_gradient_errors_mistakes(capsys):
+    def with_itself(net, x, t):
+        g = net.gradient(x, t)
+        return {k: rel_error(g[k], g[k]) for k in g}
+
+    def arrays(net, x, t):
+        g = net.gradient(x, t)
+        return {k: g[k] - numerical_gradient(lambda _: net.loss(x, t), p, h=1e-5)
+                for k, p in net.params.items()}
+
+    def missing_keys(net, x, t):
+        errors = _errors_solution(net, x, t)
+        return {k: e for k, e in errors.items() if k.startswith("W")}
+
+    def as_list(net, x, t):
+        return list(_errors_solution(net, x, t).values())
+
+    def shifted_keys(net, x, t):  # compares each key with the next one's numerical gradient
+        g, keys = net.gradient(x, t), list(net.params)
+        numeric = {k: numerical_gradient(lambda _: net.loss(x, t), p, h=1e-5)
+                   for k, p in net.params.items()}
+        return {k: rel_error(g[k], numeric[keys[(i + 2) % len(keys)]])
+                if g[k].shape == numeric[keys[(i + 2) % len(keys)]].shape else 1.0
+                for i, k in enumerate(keys)}
+
+    def forward_difference(net, x, t):
+        g, errors = net.gradient(x, t), {}
+        for key, p in net.params.items():
+            numeric = np.zeros_like(p)
+            base = net.loss(x, t)
+            for i in np.ndindex(p.shape):
+                old = p[i]
+                p[i] = old + 1e-3
+                numeric[i] = (net.loss(x, t) - base) / 1e-3
+                p[i] = old
+            errors[key] = rel_error(g[key], numeric)
+        return errors
+
+    def leaves_params_nudged(net, x, t):
+        errors = _errors_solution(net, x, t)
+        net.params["W1"][0, 0] += 1e-5
+        return errors
+
+    def misses_the_bug(net, x, t):
+        return {k: 0.0 if k != "W1" else 1e-9 for k in net.params}
+
+    def rounded(net, x, t):
+        return {k: round(e, 1) if e > 1e-2 else e for k, e in _errors_solution(net, x, t).items()}
 
     cases = [
-        (nb["SuspectNet"], "still the bug: the derivative of 0.5 * lambda * W**2 is lambda * W"),
-        (NoDecay, "grads['W1'] differs from the reference at lambda = 3.14"),
-        (DecayInBias, "grads['b1'] differs from the reference at lambda = 3.14"),
-        (WrongLoss, "the loss differs from the reference at lambda = 3.14"),
-        (FromScratchNets, "subclasses a network of scratch.nets"),
-        (Stub, NOT_IMPLEMENTED),
+        (with_itself, "every error is exactly 0"),
+        (arrays, "each value is one number"),
+        (missing_keys, "return a dict with one error per key of net.params"),
+        (as_list, "return a dict with one error per key of net.params"),
+        (shifted_keys, "is right, but your error for it is"),
+        (forward_difference, "is right, but your error for it is"),
+        (leaves_params_nudged, "net.params changed"),
+        (misses_the_bug, "this network's gradient of 'W2' is wrong, but your error"),
+        (rounded, "but rel_error(backprop, numeric) is"),
+        (_stub, NOT_IMPLEMENTED),
     ]
-    for net_class, hint in cases:
-        assert not check_fixed_net(net_class), hint
+    for solution, hint in cases:
+        assert not check_gradient_errors(solution), solution.__name__
         line = one_line(capsys)
-        assert line.startswith("FixedNet: not yet - ") and hint in line, line
+        assert line.startswith("gradient_errors: not yet - ") and hint in line, line

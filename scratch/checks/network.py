@@ -1,5 +1,5 @@
 """Checks for notebook 06's exercises: backprop through a layer stack, a third Affine layer,
-and the bug in a network's weight decay.
+and a gradient check that reports every parameter's error.
 
 Every check compares with `reference_mlp` below: the forward and backward pass of a ReLU
 network written out as plain NumPy formulas, independent of `scratch.layers` and
@@ -11,10 +11,12 @@ from collections import OrderedDict
 import numpy as np
 
 from scratch.checks import Fail, expect_gradients, run_check
+from scratch.gradient import numerical_gradient, rel_error
 from scratch.layers import Affine, Relu, SoftmaxWithLoss
 from scratch.nets import MultiLayerNet
 
-__all__ = ["reference_mlp", "check_input_gradient", "check_three_layer_net", "check_fixed_net"]
+__all__ = ["reference_mlp", "check_input_gradient", "check_three_layer_net",
+           "check_gradient_errors"]
 
 
 def reference_mlp(x, t, weights, biases, weight_decay_lambda=0.0, *, decay_factor=1.0):
@@ -60,10 +62,14 @@ def _problem(sizes, rng, n=6):
     return x, t, weights, biases
 
 
-def _refuse_scratch_nets(cls, what):
-    if isinstance(cls, type) and issubclass(cls, MultiLayerNet):
-        raise Fail(f"{what} subclasses a network of scratch.nets: build it from the "
-                   "notebook's classes and scratch.layers instead")
+def _refuse_built_on(cls, net, what):
+    """Fail if the learner's network comes from scratch.nets or from the notebook's DeepNet."""
+    if isinstance(net, MultiLayerNet) or (isinstance(cls, type) and issubclass(cls, MultiLayerNet)):
+        raise Fail(f"{what} is a network of scratch.nets: build it from the notebook's LayerNet "
+                   "and scratch.layers instead")
+    if any(base.__name__ == "DeepNet" for base in type(net).__mro__) or hasattr(
+            net, "weight_decay_lambda"):
+        raise Fail(f"{what} is built with DeepNet: write its layers by hand, in LayerNet's way")
 
 
 def check_input_gradient(input_gradient):
@@ -123,9 +129,9 @@ def check_three_layer_net(net_class):
     Affine3 whose Affine layers use the arrays in params; loss and gradient as LayerNet's."""
 
     def check():
-        _refuse_scratch_nets(net_class, "ThreeLayerNet")
         sizes = [5, 6, 4, 3]
         net = net_class(*sizes, weight_init_std=0.1, rng=0)
+        _refuse_built_on(net_class, net, "ThreeLayerNet")
         params = getattr(net, "params", None)
         if not isinstance(params, dict) or sorted(params) != sorted(THREE_LAYER_KEYS):
             got = sorted(params) if isinstance(params, dict) else type(params).__name__
@@ -142,6 +148,7 @@ def check_three_layer_net(net_class):
         names = list(getattr(net, "layers", {}))
         if names != THREE_LAYER_LAYERS:
             raise Fail(f"layers should be {THREE_LAYER_LAYERS} in this order, got {names}")
+        _check_initial_weights(net_class)
         x, t, weights, biases = _problem(sizes, np.random.default_rng(61))
         for i, (W, b) in enumerate(zip(weights, biases), start=1):
             params[f"W{i}"][...], params[f"b{i}"][...] = W, b  # in place, as an optimizer does
@@ -159,31 +166,95 @@ def check_three_layer_net(net_class):
     return run_check("ThreeLayerNet", check)
 
 
-def check_fixed_net(net_class):
-    """net_class(input_size, hidden_size_list, output_size, weight_decay_lambda=0.0, rng=0): the
-    notebook's DeepNet with the weight-decay bug fixed; gradients checked for lambda 0 and 3.14."""
+def _check_initial_weights(net_class):
+    """Weights of std weight_init_std from np.random.default_rng(rng): the same for one seed."""
+    sizes = [60, 50, 40, 10]  # enough weights to measure their spread within a few percent
+    first = net_class(*sizes, weight_init_std=0.2, rng=3)
+    again = net_class(*sizes, weight_init_std=0.2, rng=3)
+    other = net_class(*sizes, weight_init_std=0.2, rng=4)
+    for key in ("W1", "W2", "W3"):
+        std = float(np.std(first.params[key]))
+        if not 0.18 < std < 0.22:
+            raise Fail(f"params[{key!r}] should be weight_init_std times a standard normal "
+                       f"sample: with weight_init_std=0.2 its spread is {std:.3f}")
+        if not np.array_equal(first.params[key], again.params[key]):
+            raise Fail("draw the weights from np.random.default_rng(rng), so that the same rng "
+                       "gives the same weights")
+        if np.array_equal(first.params[key], other.params[key]):
+            raise Fail("another rng should give other weights: use np.random.default_rng(rng)")
+
+
+class _ReferenceNet:
+    """A network with params, loss and gradient from reference_mlp, and optionally one planted
+    bug: the gradient of `bad_key` is off by a random array of its own size."""
+
+    def __init__(self, sizes, rng, bad_key=None):
+        self.x, self.t, weights, biases = _problem(sizes, rng)
+        self.params = {}
+        for i, (W, b) in enumerate(zip(weights, biases), start=1):
+            self.params[f"W{i}"], self.params[f"b{i}"] = W, b
+        self.bad_key = bad_key
+        self.error = 0.5 * rng.standard_normal(self.params[bad_key].shape) if bad_key else None
+
+    def _weights_biases(self):
+        n = len(self.params) // 2
+        return ([self.params[f"W{i}"] for i in range(1, n + 1)],
+                [self.params[f"b{i}"] for i in range(1, n + 1)])
+
+    def loss(self, x, t):
+        return reference_mlp(x, t, *self._weights_biases())[0]
+
+    def gradient(self, x, t):
+        grads = reference_mlp(x, t, *self._weights_biases())[1]
+        if self.bad_key:
+            grads[self.bad_key] = grads[self.bad_key] + self.error
+        return grads
+
+
+def check_gradient_errors(gradient_errors):
+    """gradient_errors(net, x, t) -> {key: rel_error(backprop, numerical)} for every key of
+    net.params, with numerical gradients of net.loss(x, t) by centred differences."""
 
     def check():
-        _refuse_scratch_nets(net_class, "FixedNet")
         sizes = [5, 6, 4, 3]
-        note = ""
-        for lam in (0.0, 3.14):
-            net = net_class(sizes[0], sizes[1:-1], sizes[-1], weight_decay_lambda=lam, rng=0)
-            x, t, weights, biases = _problem(sizes, np.random.default_rng(62))
-            for i, (W, b) in enumerate(zip(weights, biases), start=1):
-                net.params[f"W{i}"][...], net.params[f"b{i}"][...] = W, b
-            loss, expected, _ = reference_mlp(x, t, weights, biases, lam)
-            if not np.isclose(net.loss(x, t), loss, rtol=1e-9):
-                raise Fail(f"the loss differs from the reference at lambda = {lam}: the loss "
-                           "should be the mean cross-entropy + 0.5 * lambda * sum of W**2")
-            grads = net.gradient(x, t)
-            _, half, _ = reference_mlp(x, t, weights, biases, lam, decay_factor=0.5)
-            if lam and np.allclose(grads["W1"], half["W1"]):
-                raise Fail("still the bug: the derivative of 0.5 * lambda * W**2 is lambda * W")
-            for key in expected:
-                note = expect_gradients(grads[key], expected[key],
-                                        f"grads[{key!r}] differs from the reference at "
-                                        f"lambda = {lam}")
-        return note.replace(")", ", lambda 0 and 3.14)")
+        for bad_key in (None, "W2", "b3"):
+            net = _ReferenceNet(sizes, np.random.default_rng(63), bad_key)
+            before = {key: p.copy() for key, p in net.params.items()}
+            errors = gradient_errors(net, net.x, net.t)
+            if any(not np.array_equal(net.params[k], before[k]) for k in before):
+                raise Fail("net.params changed: put every nudged entry back (numerical_gradient "
+                           "does)")
+            if not isinstance(errors, dict) or sorted(errors) != sorted(net.params):
+                got = sorted(errors) if isinstance(errors, dict) else type(errors).__name__
+                raise Fail(f"return a dict with one error per key of net.params "
+                           f"{sorted(net.params)}, got {got}")
+            if any(np.ndim(e) != 0 for e in errors.values()):
+                raise Fail("each value is one number: rel_error(backprop[key], numeric)")
+            if all(float(e) == 0.0 for e in errors.values()):
+                raise Fail("every error is exactly 0: compare the backprop gradient with the "
+                           "numerical one, numerical_gradient(lambda _: net.loss(x, t), "
+                           "net.params[key], h=1e-5)")
+            _compare_errors(net, errors)
+        return "(a correct network and two with one wrong gradient)"
 
-    return run_check("FixedNet", check)
+    return run_check("gradient_errors", check)
+
+
+def _compare_errors(net, errors):
+    """Fail unless `errors` flags exactly net.bad_key, with the relative error it really has."""
+    backprop = net.gradient(net.x, net.t)
+    for key, p in net.params.items():
+        numeric = numerical_gradient(lambda _: net.loss(net.x, net.t), p, h=1e-5)
+        expected = rel_error(backprop[key], numeric)
+        got = float(errors[key])
+        if key == net.bad_key and not got > 1e-2:
+            raise Fail(f"this network's gradient of {key!r} is wrong, but your error for it is "
+                       f"{got:.1e}: compare net.gradient(x, t)[{key!r}] with the numerical "
+                       "gradient of the same parameter")
+        if key != net.bad_key and not got < 1e-7:
+            raise Fail(f"the gradient of {key!r} is right, but your error for it is {got:.1e}: "
+                       "use centred differences with h=1e-5, and compare the gradient of the "
+                       "same key")
+        if key == net.bad_key and not np.isclose(got, expected, rtol=1e-3):
+            raise Fail(f"your error for {key!r} is {got:.3e}, but rel_error(backprop, numeric) "
+                       f"is {expected:.3e}")
