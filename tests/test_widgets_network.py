@@ -41,7 +41,7 @@ def test_controls_change_the_summary():
     explorer = LayerStackExplorer(depth=1, width=50, show_plot=False)
     assert "784 → 50 → 10" in explorer.summary.value
     assert "<b>39,760</b> parameters in 2 Affine layers" in explorer.summary.value
-    assert "<b>11.9 million</b> multiply-adds" in explorer.summary.value
+    assert "<b>8.0 million</b> multiply-adds" in explorer.summary.value
     explorer.depth.value = 3
     assert "784 → 50 → 50 → 50 → 10" in explorer.summary.value
     assert f"<b>{39_760 + 2 * 2_550:,}</b> parameters in 4 Affine layers" in explorer.summary.value

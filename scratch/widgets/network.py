@@ -95,16 +95,17 @@ class LayerStackExplorer:
         sizes = self.sizes()
         rows = layer_stack(sizes[0], sizes[1:-1], sizes[-1], self.activation.value,
                            self.batch_size)
-        weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
-        n_params = weights + sum(sizes[1:])
+        weights = [a * b for a, b in zip(sizes, sizes[1:])]
+        n_params = sum(weights) + sum(sizes[1:])
         names = " → ".join(row["name"] for row in rows)
-        # Each Affine does N * D * M multiply-adds forward, and the same again for dW and for dx.
-        madds = 3 * self.batch_size * weights
+        # Each Affine does N * D * M multiply-adds forward, and the same again for dW and for dx,
+        # except that nobody needs the first layer's dx (scratch.nets skips it).
+        madds = self.batch_size * (3 * sum(weights) - weights[0])
         self.summary.value = (
             f"Sizes {' → '.join(map(str, sizes))}: {names}. "
             f"<b>{n_params:,}</b> parameters in {len(sizes) - 1} Affine layers; one training "
             f"step on a batch of N = {self.batch_size} takes about <b>{madds / 1e6:.1f} million"
-            f"</b> multiply-adds (forward, then dW and dx in backward)."
+            f"</b> multiply-adds (forward, then dW and, after the first layer, dx in backward)."
         )
         if self.show_plot:
             self._draw(rows)
