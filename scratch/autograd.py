@@ -1,0 +1,231 @@
+"""Automatic differentiation: values that remember how they were made.
+
+Every result of an operation records its inputs (`parents`) and a function `_backward` that
+adds the operation's local derivative times the result's gradient into each input's `grad`:
+the backward rules of notebooks 01-04, attached to the values as they are computed. `backward()`
+then visits the recorded graph from the output back to the inputs, each node after every node
+that used it, so a value used twice collects the sum of its gradients (`+=`).
+
+- `Value`: one number, as in karpathy's micrograd.
+- `Tensor`: a NumPy array with the few operations a fully connected network needs
+  (`+` with broadcasting, `@`, `relu`, `sum`, `softmax_cross_entropy`).
+"""
+
+import math
+
+import numpy as np
+
+
+def topological_order(root):
+    """Every node `root` depends on, each listed after all of its parents (inputs).
+
+    Iterative depth-first search, so that a chain of any length works (a recursive one would
+    stop at Python's recursion limit of about 1,000 nested calls).
+    """
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))  # comes back here after all of its parents
+            stack.extend((parent, False) for parent in node.parents if id(parent) not in seen)
+    return order
+
+
+class _Node:
+    """What Value and Tensor share: the recorded graph and the backward pass over it."""
+
+    def __init__(self, parents, op):
+        self.parents, self.op = parents, op
+        self._backward = lambda: None  # inputs (leaves) have nothing to pass on
+
+    def backward(self):
+        """Gradients of this node with respect to every node it depends on, into their `grad`.
+
+        Gradients add up, as in PyTorch: call `zero_grad()` on the leaves before a second pass.
+        """
+        order = topological_order(self)
+        self.grad = self.grad + (1.0 if np.ndim(self.data) == 0 else np.ones_like(self.data))
+        for node in reversed(order):  # the output first, every node after all its users
+            node._backward()
+
+
+class Value(_Node):
+    """A number with a gradient: `Value(2.0) * 3 + 1`, then `.backward()` fills `.grad`."""
+
+    def __init__(self, data, parents=(), op=""):
+        super().__init__(parents, op)
+        self.data, self.grad = float(data), 0.0
+
+    def __repr__(self):
+        return f"Value(data={self.data:.4g}, grad={self.grad:.4g})"
+
+    def zero_grad(self):
+        self.grad = 0.0
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data + other.data, (self, other), "+")
+
+        def _backward():  # d(a + b)/da = d(a + b)/db = 1: the gradient passes on unchanged
+            self.grad += out.grad
+            other.grad += out.grad
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data * other.data, (self, other), "*")
+
+        def _backward():  # d(ab)/da = b, d(ab)/db = a: each input gets the other one
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+        out._backward = _backward
+        return out
+
+    def __pow__(self, exponent):
+        if not isinstance(exponent, (int, float)):
+            raise TypeError(f"Value.__pow__: the exponent must be a number, got "
+                            f"{type(exponent).__name__}")
+        out = Value(self.data**exponent, (self,), f"**{exponent:g}")
+
+        def _backward():  # d(a^k)/da = k a^(k-1)
+            self.grad += exponent * self.data ** (exponent - 1) * out.grad
+        out._backward = _backward
+        return out
+
+    def _unary(self, value, local_derivative, op):
+        """A one-input operation whose local derivative is known at the result."""
+        out = Value(value, (self,), op)
+
+        def _backward():
+            self.grad += local_derivative * out.grad
+        out._backward = _backward
+        return out
+
+    def relu(self):
+        return self._unary(max(self.data, 0.0), float(self.data > 0), "relu")
+
+    def exp(self):
+        e = math.exp(self.data)
+        return self._unary(e, e, "exp")  # d(e^a)/da = e^a, the result itself
+
+    def log(self):
+        if self.data <= 0:
+            raise ValueError(f"Value.log: the input must be positive, got {self.data}")
+        return self._unary(math.log(self.data), 1.0 / self.data, "log")
+
+    def tanh(self):
+        y = math.tanh(self.data)
+        return self._unary(y, 1.0 - y * y, "tanh")
+
+    # The rest is spelled with the operations above.
+    def __neg__(self):
+        return self * -1
+
+    def __sub__(self, other):
+        return self + (-other)
+
+    def __truediv__(self, other):
+        return self * other**-1
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rsub__(self, other):
+        return (-self) + other
+
+    def __rtruediv__(self, other):
+        return Value(other) / self
+
+
+def _unbroadcast(grad, shape):
+    """Sum `grad` over the axes that broadcasting added or stretched, back to `shape`.
+
+    b: (M,) added to x: (N, M) is used N times, so its gradient is the sum over the rows, as
+    Affine's db = dout.sum(axis=0).
+    """
+    while grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1 and grad.shape[axis] != 1:
+            grad = grad.sum(axis=axis, keepdims=True)
+    return grad
+
+
+class Tensor(_Node):
+    """A float64 array with a gradient of the same shape, and the operations of a network."""
+
+    def __init__(self, data, parents=(), op=""):
+        super().__init__(parents, op)
+        self.data = np.array(data, dtype=np.float64)
+        self.grad = np.zeros_like(self.data)
+
+    def __repr__(self):
+        return f"Tensor(shape={self.data.shape}, op={self.op!r})"
+
+    def zero_grad(self):
+        self.grad = np.zeros_like(self.data)
+
+    def __add__(self, other):
+        other = other if isinstance(other, Tensor) else Tensor(other)
+        out = Tensor(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad += _unbroadcast(out.grad, self.data.shape)
+            other.grad += _unbroadcast(out.grad, other.data.shape)
+        out._backward = _backward
+        return out
+
+    def __matmul__(self, other):
+        if self.data.ndim != 2 or other.data.ndim != 2 or \
+                self.data.shape[1] != other.data.shape[0]:
+            raise ValueError(f"Tensor.__matmul__: expected (N, D) @ (D, M), got "
+                             f"{self.data.shape} @ {other.data.shape}")
+        out = Tensor(self.data @ other.data, (self, other), "@")
+
+        def _backward():  # Affine's rules: dx = dout W^T, dW = x^T dout
+            self.grad += out.grad @ other.data.T
+            other.grad += self.data.T @ out.grad
+        out._backward = _backward
+        return out
+
+    def relu(self):
+        mask = self.data > 0
+        out = Tensor(self.data * mask, (self,), "relu")
+
+        def _backward():
+            self.grad += out.grad * mask
+        out._backward = _backward
+        return out
+
+    def sum(self):
+        out = Tensor(self.data.sum(), (self,), "sum")
+
+        def _backward():  # every entry was used once in the sum
+            self.grad += out.grad * np.ones_like(self.data)
+        out._backward = _backward
+        return out
+
+    def softmax_cross_entropy(self, t):
+        """The mean cross-entropy of softmax(self) for scores (N, C) and labels t: (N,)."""
+        t = np.asarray(t)
+        if self.data.ndim != 2 or t.shape != (self.data.shape[0],):
+            raise ValueError(f"Tensor.softmax_cross_entropy: expected scores (N, C) and labels "
+                             f"(N,), got {self.data.shape} and {t.shape}")
+        n = len(t)
+        shifted = self.data - self.data.max(axis=1, keepdims=True)  # no overflow in exp
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        out = Tensor(-log_probs[np.arange(n), t].mean(), (self,), "softmax-CE")
+
+        def _backward():  # Softmax-with-Loss: (y - onehot(t)) / N
+            dx = np.exp(log_probs)
+            dx[np.arange(n), t] -= 1.0
+            self.grad += out.grad * dx / n
+        out._backward = _backward
+        return out
