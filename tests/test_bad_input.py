@@ -50,27 +50,26 @@ def test_backward_checks_dout_shape(layer, args, shape):
         layer.backward(np.ones(5))
 
 
-@pytest.mark.parametrize("cls", [Relu, Sigmoid])
-def test_check_false_skips_only_the_nan_scan(cls):
-    # A network builds its layers with check=False: they pass each other arrays that an
-    # Affine has already scanned. Dtypes and shapes are still checked.
-    layer = cls(check=False)
-    assert np.isnan(layer.forward(NAN)).any()
-    with pytest.raises(TypeError, match=rf"{cls.__name__}\.forward: x must be a real numeric"):
-        layer.forward(np.array([["a", "b"]]))
-    with pytest.raises(ValueError, match=rf"{cls.__name__}\.backward: dout must have the shape"):
-        layer.backward(np.ones(5))
-    checked = cls()
-    for each in (layer, checked):
-        each.forward(np.ones((2, 2)))
-    assert np.isnan(layer.backward(NAN)).any()
-    with pytest.raises(ValueError, match=rf"{cls.__name__}\.backward: dout must be finite"):
-        checked.backward(NAN)
+@pytest.mark.parametrize("layer,args", [
+    (Relu(), (np.ones((2, 2)),)),
+    (Sigmoid(), (np.ones((2, 2)),)),
+    (Affine(np.ones((2, 2)), np.zeros(2)), (np.ones((2, 2)),)),
+    (MulLayer(), (np.ones((2, 2)), np.ones((2, 2)))),
+    (AddLayer(), (np.ones((2, 2)), np.ones((2, 2)))),
+])
+def test_nan_and_inf_in_dout_are_rejected(layer, args):
+    layer.forward(*args)
+    with pytest.raises(ValueError, match=rf"{layer.name}\.backward: dout must be finite.*\(0, 1\)"):
+        layer.backward(NAN)
+    with pytest.raises(TypeError, match=rf"{layer.name}\.backward: dout must be a real numeric"):
+        layer.backward(np.array([["a", "b"], ["c", "d"]]))
 
 
-def test_backward_before_forward():
-    with pytest.raises(RuntimeError, match=r"Relu\.backward called before forward"):
-        Relu().backward(np.ones(2))
+@pytest.mark.parametrize("layer", [MulLayer(), AddLayer(), Relu(), Sigmoid(), SoftmaxWithLoss(),
+                                   Affine(np.ones((2, 2)), np.zeros(2))])
+def test_backward_before_forward(layer):
+    with pytest.raises(RuntimeError, match=rf"{layer.name}\.backward called before forward"):
+        layer.backward(np.ones(2))
 
 
 def test_affine_shape_errors_name_expected_and_actual():
@@ -137,13 +136,12 @@ def test_nets_reject_bad_input_with_layer_names():
         net.gradient(np.ones((2, 4)), np.array([0, 2]))
     with pytest.raises(ValueError, match=r"TwoLayerNet\.accuracy: expected 2 labels"):
         net.accuracy(np.ones((2, 4)), np.array([0, 1, 1]))
-    assert not any(layer.check for layer in [*net.layers, net.last_layer])
 
 
 @pytest.mark.parametrize("activation", ["relu", "sigmoid"])
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_nets_report_nan_and_inf_at_the_first_affine_that_sees_them(activation, bad):
-    # The net's layers skip re-scanning (check=False), so each Affine's scan of its output
+    # Each Affine scans its output rather than x, W and b (scratch.validation), so that scan
     # must catch a bad value anywhere in x or the parameters, even where a sigmoid would
     # squash an inf into a finite 0 or 1 further on.
     net = MultiLayerNet(4, [3, 3], 2, activation=activation)
