@@ -174,3 +174,21 @@ def test_net_constructor_errors():
         MultiLayerNet(2, [3], 2, dtype=np.int32)
     with pytest.raises(ValueError, match=r"layer sizes must be >= 1, got \[2, 0, 2\]"):
         MultiLayerNet(2, [0], 2)
+
+
+def test_affine_names_an_overflow_when_x_w_and_b_are_finite():
+    layer = Affine(np.full((2, 3), 1e38, dtype=np.float32), np.zeros(3, dtype=np.float32))
+    with np.errstate(over="ignore"), pytest.raises(
+            ValueError, match=r"Affine\.forward: the output overflowed to inf \(inputs up to "
+                              r"1e\+38 in size\)"):
+        layer.forward(np.full((1, 2), 1e38, dtype=np.float32))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_huge_but_finite_values_pass_the_nan_scan(dtype):
+    # The scan's fast test (the sum of squares) overflows here; the exact test then decides.
+    huge = np.full((2, 3), np.finfo(dtype).max / 2, dtype=dtype)
+    assert Relu().forward(huge).dtype == dtype
+    layer = Sigmoid()
+    layer.forward(np.zeros((2, 3), dtype=dtype))
+    assert np.isfinite(layer.backward(huge)).all()
