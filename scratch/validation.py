@@ -4,18 +4,19 @@ Each error names where it happened (`where`, e.g. "Affine1.forward"), what was e
 was actually passed, so a learner can fix the call without reading a traceback into NumPy.
 A layer makes each of its checks with one call from here (`check_input`, `check_dout`, ...).
 
-Where NaN and inf are looked for: where bad values can come in, that is in what a caller passes
-to a layer and in the layer's parameters.
+Where NaN and inf are looked for: where bad values can come in, that is in what a caller
+passes to a layer and in a layer's parameters. From finite inputs the layers compute finite
+outputs (an overflow in Affine is reported as one), so nothing else needs a scan.
 - `forward` scans its inputs (`check_input`, `check_pair`, `check_batch`) and `backward` its
-  `dout` (`check_dout`). In a network the layers are each other's callers, so every array of a
-  training step is scanned once, by the layer it is passed to, and a NaN is reported by the
-  first layer that receives it.
+  `dout` (`check_dout`). In a network the layers are each other's callers: every array of a
+  training step is scanned by the layer that receives it, and a NaN or inf is reported by the
+  first layer it reaches.
 - `Affine` scans its output instead of x, W and b (`check_finite_output`): a NaN or inf in any
-  of them always reaches x W + b, which is much smaller than x for a network's first layer
-  (100 x 50 numbers instead of 100 x 784 and 784 x 50), so a training step stays fast. Only
-  when the output is bad are x, W and b searched, to name the culprit.
-- A network's own arguments (x, t) are scanned by its layers; its parameters by the Affine
-  layers that use them.
+  of them always reaches x W + b, which for a network's first layer is 100 x 50 numbers
+  instead of 100 x 784 + 784 x 50. Only when the output is bad are x, W and b searched, to name
+  the culprit.
+- A network adds no scans of its own: its x goes to Affine1, its labels t to SoftmaxWithLoss
+  (`check_labels`) and its parameters to the Affine layers that use them.
 """
 
 import math
