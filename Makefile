@@ -1,11 +1,15 @@
 # Two commands do all the set-up on a fresh machine (Python >= 3.10 and make):
 #   make lab    create .venv if needed, install, open JupyterLab on notebooks/
 #   make test   create .venv if needed, install, run unit tests + nbval on every notebook + ruff
+# Both install the package with its extras `dev` = `test` (pytest, nbval, hypothesis) +
+# `notebooks` (JupyterLab, matplotlib, ipywidgets, tqdm) + ruff; the package itself needs numpy
+# only (`make numpy-only` proves it in a separate environment).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NB     ?= notebooks/*.ipynb
+EXTRAS := dev
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 # The same environment for tests, nbval and `make notebooks`, so stored outputs match:
@@ -17,13 +21,13 @@ export MKL_NUM_THREADS := 1
 export MPLCONFIGDIR := $(CURDIR)/$(VENV)/mplconfig
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: install test unit nbval lint lab notebooks bench clean
+.PHONY: install test unit nbval lint lab notebooks bench numpy-only clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python >= 3.10 is needed, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	mkdir -p $(MPLCONFIGDIR)
 	touch $(STAMP)
 
@@ -59,6 +63,17 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	@for script in benchmarks/bench_*.py; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# The package in a fresh environment with numpy only (`pip install .`, no extras), where the
+# core and scratch.datasets must import and train; tests/test_core_imports.py checks the same
+# inside .venv by blocking the other packages.
+CORE_VENV := build/numpy-only-venv
+
+numpy-only:
+	test -x $(CORE_VENV)/bin/python || $(PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CORE_VENV)/bin/python -m pip install --quiet -e .
+	cd build && ../$(CORE_VENV)/bin/python ../tests/core_only.py
 
 # Further targets (the browser test, classroom exports) live in mk/*.mk.
 -include mk/*.mk

@@ -13,9 +13,9 @@ Compares, in one run on the same machine and data (the offline MNIST sample):
   checks, the floor for NumPy on this machine (the price of scratch's readability and checks
   is the gap between the two).
 Prints each implementation's median time and its mean loss over its last 100 steps (all of
-them must be learning, or the timing means nothing), then the ratios. Targets: scratch >= 2x
-faster than PyTorch CPU and >= 3x faster than the book's loop. Run with one BLAS thread
-(`make bench` does).
+them must be learning, or the timing means nothing), then the ratios. The speed floor (issue
+11): scratch at least 1.6x as fast as PyTorch CPU and 2.8x as fast as the book's loop, in the
+same run. Run with one BLAS thread (`make bench` does).
 """
 
 import argparse
@@ -200,11 +200,11 @@ def main():
               f"of {steps_each // len(t)}); mean loss of its last 100 steps {final_loss:.3f}")
     print("Ratios: median over the rounds of (other's time / scratch's time in the same round), "
           "with the quartiles")
-    for other, target in (("torch", 2.0), ("book", 3.0), ("book-fused", None), ("fused", None)):
+    for other, target in (("torch", 1.6), ("book", 2.8), ("book-fused", None), ("fused", None)):
         if other not in times:
             continue
         q1, ratio, q3 = np.percentile(times[other] / times["scratch"], [25, 50, 75])
-        verdict = f"; target >= {target:.0f}x: {ratio >= target}" if target else ""
+        verdict = f"; floor >= {target}x: {ratio >= target}" if target else ""
         print(f"  {other:10s} / scratch = {ratio:.2f} ({q1:.2f}-{q3:.2f}){verdict}")
     if "fused" in times:
         print("  (fused / scratch below 1 is the price of readable layers and input checks)")

@@ -6,7 +6,7 @@ matters it is the last one, so a single sample `(C,)` and a batch `(N, C)` both 
 
 import numpy as np
 
-from scratch.validation import check_finite, check_labels, ensure_float
+from scratch.validation import check_batch, ensure_float
 
 
 def identity(x):
@@ -92,23 +92,6 @@ def mean_squared_error(y, t):
     return float(0.5 * np.sum((y - t) ** 2) / n)
 
 
-def _batch(y, t, name):
-    """Turn one sample into a batch of one and one-hot labels into class indices.
-
-    Returns `y: (N, C)` and `t: (N,) int64`, after checking shapes, values and label range.
-    """
-    y = ensure_float(y, name)
-    if y.ndim == 1:
-        y = y[np.newaxis]
-        t = np.asarray(t)[np.newaxis] if np.ndim(t) in (0, 1) else np.asarray(t)
-    if y.ndim != 2:
-        raise ValueError(f"{name}: expected y of shape (N, C) or (C,), got {y.shape}")
-    if y.shape[0] == 0:
-        raise ValueError(f"{name}: empty batch (N = 0)")
-    check_finite(y, name, "y")
-    return y, check_labels(t, y.shape[0], y.shape[1], name)
-
-
 def cross_entropy_error(y, t, eps=None):
     """Mean cross-entropy -log y[t] of probabilities y for labels t.
 
@@ -119,7 +102,7 @@ def cross_entropy_error(y, t, eps=None):
         almost 0 (the book's 1e-7 shifts -log y by up to 1e-7 / y, which gradient checks see).
     Returns a float: the mean over the batch.
     """
-    y, labels = _batch(y, t, "cross_entropy_error")
+    y, labels = check_batch(y, t, "cross_entropy_error", "y")
     if eps is None:
         eps = np.finfo(y.dtype).tiny
     p = y[np.arange(y.shape[0]), labels]
@@ -132,5 +115,5 @@ def softmax_cross_entropy(x, t):
     x: (N, C) or (C,) logits; t: as in `cross_entropy_error`. Returns a float (batch mean).
     Uses log_softmax, so logits of +-1e4 give the exact finite loss instead of log(0).
     """
-    x, labels = _batch(x, t, "softmax_cross_entropy")
+    x, labels = check_batch(x, t, "softmax_cross_entropy")
     return float(-np.mean(log_softmax(x)[np.arange(x.shape[0]), labels]))

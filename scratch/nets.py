@@ -1,18 +1,20 @@
 """Fully connected networks built from `scratch.layers` (the book's TwoLayerNet and
-MultiLayerNet).
+MultiLayerNet, section 5.7.2).
 
 Shapes: x: (N, D) (or (N, d1, ...), flattened by the first Affine), hidden sizes H1, H2, ...,
 scores: (N, C). Parameters are named W1, b1, W2, b2, ... with W{i}: (H{i-1}, H{i}).
-`net.params` is the single source of truth: layers read their weights from it on every forward
-pass, so `net.params['W1'] = new_array` takes effect (the book's layers keep the old array).
-The layers are built with `check=False`: each Affine scans its output for NaN and inf (which
-catches a bad x or a bad parameter, named by that layer), and the other layers trust what
-their neighbours pass them instead of scanning it again.
+As in the book, `layers` is an OrderedDict of the layers in forward order ("Affine1", "Relu1",
+"Affine2", ...) and `last_layer` the SoftmaxWithLoss. One difference: `params` is the single
+source of truth. The Affine layers are handed the current arrays from `params` before every
+forward pass, so `net.params['W1'] = new_array` takes effect (the book's layers would keep
+computing with the old array).
 """
+
+from collections import OrderedDict
 
 import numpy as np
 
-from scratch.gradient import numerical_gradient
+from scratch.gradient import DEFAULT_H, numerical_gradient
 from scratch.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss
 from scratch.validation import check_choice, check_labels
 
@@ -34,24 +36,27 @@ class MultiLayerNet:
 
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
                  weight_init_std="relu", weight_decay_lambda=0.0, *, rng=0, dtype=np.float64):
-        check_choice(activation, sorted(ACTIVATIONS), type(self).__name__, "activation")
+        where = type(self).__name__
+        check_choice(activation, sorted(ACTIVATIONS), where, "activation")
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
-            raise TypeError(f"{type(self).__name__}: dtype must be a float type, got {dtype}")
+            raise TypeError(f"{where}: dtype must be a float type, got {dtype}")
         self.sizes = [int(input_size), *map(int, hidden_size_list), int(output_size)]
         if min(self.sizes) < 1:
-            raise ValueError(f"{type(self).__name__}: layer sizes must be >= 1, got {self.sizes}")
+            raise ValueError(f"{where}: layer sizes must be >= 1, got {self.sizes}")
+        self.hidden_layer_num = len(self.sizes) - 2
         self.weight_decay_lambda = float(weight_decay_lambda)
         self.params = self._init_params(weight_init_std, np.random.default_rng(rng))
-        self.layers, self.affine_layers = [], []
-        for i in range(1, len(self.sizes)):
-            affine = Affine(None, None, name=f"Affine{i}", input_grad=i > 1, check=False)
-            self.layers.append(affine)
-            self.affine_layers.append(affine)
-            if i < len(self.sizes) - 1:
+
+        self.layers = OrderedDict()
+        for i in range(1, self.hidden_layer_num + 2):
+            # input_grad=False for Affine1: the gradient with respect to x is never needed.
+            self.layers[f"Affine{i}"] = Affine(self.params[f"W{i}"], self.params[f"b{i}"],
+                                               name=f"Affine{i}", input_grad=i > 1)
+            if i <= self.hidden_layer_num:
                 name = f"{activation.title()}{i}"
-                self.layers.append(ACTIVATIONS[activation](name=name, check=False))
-        self.last_layer = SoftmaxWithLoss(check=False)
+                self.layers[name] = ACTIVATIONS[activation](name=name)
+        self.last_layer = SoftmaxWithLoss()
 
     def _init_params(self, weight_init_std, rng):
         params = {}
@@ -72,50 +77,54 @@ class MultiLayerNet:
 
     def predict(self, x):
         """x: (N, D) -> scores: (N, C), before softmax (the largest score is the prediction)."""
-        for i, layer in enumerate(self.affine_layers, start=1):
-            layer.W, layer.b = self.params[f"W{i}"], self.params[f"b{i}"]
+        for i in range(1, self.hidden_layer_num + 2):  # the current params (see the top)
+            affine = self.layers[f"Affine{i}"]
+            affine.W, affine.b = self.params[f"W{i}"], self.params[f"b{i}"]
         x = np.asarray(x, dtype=self.dtype)
-        for layer in self.layers:
+        for layer in self.layers.values():
             x = layer.forward(x)
         return x
 
-    def _decay(self):
-        if not self.weight_decay_lambda:
-            return 0.0
-        squares = sum(float(np.sum(np.square(layer.W, dtype=np.float64)))
-                      for layer in self.affine_layers)
-        return 0.5 * self.weight_decay_lambda * squares
-
     def loss(self, x, t):
         """x: (N, D); t: (N,) labels or (N, C) one-hot -> mean loss (+ weight decay), a float."""
-        return self.last_layer.forward(self.predict(x), t) + self._decay()
+        weight_decay = 0.0
+        if self.weight_decay_lambda:  # (without it, squaring every weight would be wasted time)
+            for i in range(1, self.hidden_layer_num + 2):
+                W = self.params[f"W{i}"]
+                weight_decay += 0.5 * self.weight_decay_lambda * float(np.sum(W**2))
+        return self.last_layer.forward(self.predict(x), t) + weight_decay
 
     def accuracy(self, x, t):
         """x: (N, D); t: (N,) labels or (N, C) one-hot -> fraction classified correctly."""
         scores = self.predict(x)
-        where = f"{type(self).__name__}.accuracy"
-        labels = check_labels(t, scores.shape[0], scores.shape[1], where)
+        labels = check_labels(t, scores.shape[0], scores.shape[1],
+                              f"{type(self).__name__}.accuracy")
         return float(np.mean(scores.argmax(axis=1) == labels))
 
     def loss_and_gradient(self, x, t):
         """One forward and one backward pass -> (loss, grads) with grads named like params."""
+        # forward
         loss = self.loss(x, t)
-        dout = self.last_layer.backward(1.0)
-        for layer in reversed(self.layers):
+
+        # backward
+        dout = self.last_layer.backward(1)
+        for layer in reversed(self.layers.values()):
             dout = layer.backward(dout)
+
         grads = {}
-        for i, layer in enumerate(self.affine_layers, start=1):
-            dW = layer.dW
-            if self.weight_decay_lambda:  # d/dW of 0.5 * lambda * sum(W**2); no copy without it
-                dW = dW + self.weight_decay_lambda * layer.W
-            grads[f"W{i}"], grads[f"b{i}"] = dW, layer.db
+        for i in range(1, self.hidden_layer_num + 2):
+            affine = self.layers[f"Affine{i}"]
+            grads[f"W{i}"] = affine.dW
+            if self.weight_decay_lambda:  # d/dW of 0.5 * lambda * sum(W**2) (no copy without it)
+                grads[f"W{i}"] = affine.dW + self.weight_decay_lambda * affine.W
+            grads[f"b{i}"] = affine.db
         return loss, grads
 
     def gradient(self, x, t):
         """Gradients of the loss by backpropagation: dict with the keys of `params`."""
         return self.loss_and_gradient(x, t)[1]
 
-    def numerical_gradient(self, x, t, h=1e-5):
+    def numerical_gradient(self, x, t, h=DEFAULT_H):
         """The same gradients by centred differences: slow, for checking `gradient` (float64)."""
         return {k: numerical_gradient(lambda _: self.loss(x, t), p, h)
                 for k, p in self.params.items()}

@@ -11,12 +11,7 @@ import math
 import numpy as np
 
 from scratch.optimizers import get_optimizer
-
-
-def _positive_int(value, where, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{where}: {name} must be a positive integer, got {value!r}")
-    return int(value)
+from scratch.validation import check_int
 
 
 class Trainer:
@@ -44,12 +39,12 @@ class Trainer:
                 )
         self.network = network
         self.x_train, self.t_train, self.x_test, self.t_test = x_train, t_train, x_test, t_test
-        self.epochs = _positive_int(epochs, where, "epochs")
-        self.batch_size = _positive_int(batch_size, where, "batch_size")
+        self.epochs = check_int(epochs, where, "epochs")
+        self.batch_size = check_int(batch_size, where, "batch_size")
         self.optimizer = get_optimizer(optimizer, **(optimizer_param or {}))
         self.eval_num = evaluate_sample_num_per_epoch
         if self.eval_num is not None:
-            self.eval_num = _positive_int(self.eval_num, where, "evaluate_sample_num_per_epoch")
+            self.eval_num = check_int(self.eval_num, where, "evaluate_sample_num_per_epoch")
         self.rng = np.random.default_rng(rng)
         self.progress = progress
         self.iters_per_epoch = math.ceil(len(x_train) / self.batch_size)
@@ -79,8 +74,13 @@ class Trainer:
         """Run all epochs. Prints nothing; the progress bar shows the loss and accuracies."""
         bar = None
         if self.progress:
-            from tqdm.auto import tqdm
-
+            try:  # imported only here: the core needs numpy alone
+                from tqdm.auto import tqdm
+            except ImportError as exc:
+                raise ImportError(
+                    "Trainer: the progress bar needs tqdm (pip install tqdm, or the package's "
+                    "'notebooks' extra); or pass progress=False"
+                ) from exc
             bar = tqdm(total=self.max_iter, desc="training", unit="step", leave=True)
         try:
             for _ in range(self.epochs):

@@ -1,4 +1,5 @@
-"""Notebook 03's checks: OK for a right layer, a hint for a typical bug, never an exception."""
+"""Notebook 03's checks (and notebook 05's LeakyRelu): OK for a right layer, a hint for a typical
+bug, never an exception."""
 
 import numpy as np
 import pytest
@@ -28,8 +29,25 @@ class BookStyleLeakyRelu(LeakyRelu):
 
 
 class ReluInDisguise(LeakyRelu):
+    """Notebook 05's BuggyLeakyRelu: forgets the slope alpha where x < 0."""
+
     def backward(self, dout):
         return dout * self.mask
+
+
+class HardCodedAlpha(LeakyRelu):
+    def backward(self, dout):
+        return np.where(self.mask, dout, 0.01 * dout)
+
+
+class SlopeOnWrongSide(LeakyRelu):
+    def backward(self, dout):
+        return np.where(self.mask, self.alpha * dout, dout)
+
+
+class ReturnsNothing(LeakyRelu):
+    def backward(self, dout):
+        self.dx = np.where(self.mask, dout, self.alpha * dout)
 
 
 class Tanh:
@@ -71,6 +89,16 @@ def test_leaky_relu_check(capsys):
     assert "should pass 0.1 * dout back, not 0" in capsys.readouterr().out
     assert not check_leaky_relu(Stub)
     assert capsys.readouterr().out == f"LeakyRelu: {NOT_IMPLEMENTED}\n"
+
+
+@pytest.mark.parametrize(("layer", "hint"), [
+    (HardCodedAlpha, "where x < 0 the slope is alpha: use self.alpha (0.1 here), not 0.01"),
+    (SlopeOnWrongSide, "the slopes are swapped"),
+    (ReturnsNothing, "backward returns None: return dx"),
+])
+def test_leaky_relu_hints(capsys, layer, hint):
+    assert not check_leaky_relu(layer)
+    assert one_line(capsys).startswith(f"LeakyRelu: not yet - {hint}")
 
 
 @pytest.mark.parametrize(

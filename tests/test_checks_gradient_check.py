@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from check_output import one_line
 
-from scratch.checks.gradient_check import check_centred_gradient, check_leaky_relu
+from scratch.checks.gradient_check import check_centred_gradient
 from scratch.gradient import numerical_gradient
 
 # ---------------------------------------------------------------------------------------------
@@ -94,65 +94,3 @@ def test_centred_gradient_ok(capsys):
     # The package's own numerical_gradient is a correct solution too.
     assert check_centred_gradient(numerical_gradient)
     assert capsys.readouterr().out == "centred_gradient: OK (max rel. error < 1e-7)\n"
-
-
-# ---------------------------------------------------------------------------------------------
-# Exercise 2: fix LeakyRelu.backward
-
-
-class BuggyLeakyRelu:
-    def __init__(self, alpha=0.01):
-        self.alpha = alpha
-        self.mask = None
-
-    def forward(self, x):
-        self.mask = x > 0
-        return np.where(self.mask, x, self.alpha * x)
-
-    def backward(self, dout):
-        return dout * self.mask  # forgets the slope alpha where x < 0
-
-
-class LeakyRelu(BuggyLeakyRelu):
-    def backward(self, dout):
-        return np.where(self.mask, dout, self.alpha * dout)
-
-
-class HardCodedAlpha(BuggyLeakyRelu):
-    def backward(self, dout):
-        return np.where(self.mask, dout, 0.01 * dout)
-
-
-class InPlace(BuggyLeakyRelu):
-    def backward(self, dout):
-        dout[~self.mask] *= self.alpha
-        return dout
-
-
-class SlopeOnWrongSide(BuggyLeakyRelu):
-    def backward(self, dout):
-        return np.where(self.mask, self.alpha * dout, dout)
-
-
-class Stub(BuggyLeakyRelu):
-    def backward(self, dout):
-        raise NotImplementedError
-
-
-def test_leaky_relu_ok(capsys):
-    assert check_leaky_relu(LeakyRelu)
-    assert capsys.readouterr().out == "LeakyRelu.backward: OK (max rel. error < 1e-7)\n"
-
-
-@pytest.mark.parametrize(("layer", "hint"), [
-    (BuggyLeakyRelu, "dx is 0 where x < 0, but the slope there is alpha"),
-    (HardCodedAlpha, "where x < 0 the slope is alpha, so dx should be self.alpha * dout"),
-    (InPlace, "backward changed dout in place"),
-    (SlopeOnWrongSide, "where x > 0 the slope is 1"),
-    (Stub, "not implemented"),
-])
-def test_leaky_relu_hints(capsys, layer, hint):
-    assert not check_leaky_relu(layer)
-    line = one_line(capsys)
-    assert line.startswith(f"{layer.__name__}.backward: not yet - ")
-    assert hint in line

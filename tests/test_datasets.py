@@ -1,4 +1,4 @@
-"""Tests for scratch.datasets: the committed MNIST sample, argument checks, the real files."""
+"""Tests for load_mnist (scratch.datasets): the committed sample, argument checks, real files."""
 
 import importlib.util
 import itertools
@@ -8,15 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import scratch.datasets
-from scratch.datasets import (
-    SAMPLE_PATH,
-    MnistFileError,
-    load_mnist,
-    resolve_data_dir,
-)
-from scratch.download import OFFICIAL_SHA256, sha256_file
-from scratch.idx import read_idx_labels, read_idx_pair
+import scratch.datasets.mnist
+from scratch.datasets import MnistFileError, load_mnist
+from scratch.datasets.download import OFFICIAL_SHA256, sha256_file
+from scratch.datasets.idx import read_idx_labels, read_idx_pair
+from scratch.datasets.mnist import SAMPLE_PATH, resolve_data_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared" / "datasets"
@@ -159,7 +155,8 @@ def good_arrays():
 def test_wrong_arrays_in_sample(tmp_path, monkeypatch, change, message):
     arrays = good_arrays()
     change(arrays)
-    monkeypatch.setattr(scratch.datasets, "SAMPLE_PATH", write_npz(tmp_path / "s.npz", **arrays))
+    path = write_npz(tmp_path / "s.npz", **arrays)
+    monkeypatch.setattr(scratch.datasets.mnist, "SAMPLE_PATH", path)
     with pytest.raises(MnistFileError, match=message) as info:
         load_mnist()
     assert str(tmp_path / "s.npz") in str(info.value)
@@ -171,7 +168,7 @@ def test_pickled_object_array_is_refused(tmp_path, monkeypatch):
     arrays["t_test"] = np.array([object()] * 2000, dtype=object)
     path = tmp_path / "s.npz"
     np.savez(path, allow_pickle=True, **arrays)  # written with pickle, never read with it
-    monkeypatch.setattr(scratch.datasets, "SAMPLE_PATH", path)
+    monkeypatch.setattr(scratch.datasets.mnist, "SAMPLE_PATH", path)
     with pytest.raises(MnistFileError, match="could not be read.*allow_pickle=False"):
         load_mnist()
 
@@ -184,7 +181,7 @@ def test_pickled_object_array_is_refused(tmp_path, monkeypatch):
 def test_unreadable_sample(tmp_path, monkeypatch, content):
     path = tmp_path / "s.npz"
     path.write_bytes(content)
-    monkeypatch.setattr(scratch.datasets, "SAMPLE_PATH", path)
+    monkeypatch.setattr(scratch.datasets.mnist, "SAMPLE_PATH", path)
     with pytest.raises(MnistFileError, match=r"s\.npz could not be read as an npz archive.*build"):
         load_mnist()
 
@@ -193,13 +190,13 @@ def test_single_npy_instead_of_npz(tmp_path, monkeypatch):
     path = tmp_path / "s.npz"
     with open(path, "wb") as f:
         np.save(f, np.zeros(3))
-    monkeypatch.setattr(scratch.datasets, "SAMPLE_PATH", path)
+    monkeypatch.setattr(scratch.datasets.mnist, "SAMPLE_PATH", path)
     with pytest.raises(MnistFileError, match="holds a single .npy array"):
         load_mnist()
 
 
 def test_missing_sample(tmp_path, monkeypatch):
-    monkeypatch.setattr(scratch.datasets, "SAMPLE_PATH", tmp_path / "absent.npz")
+    monkeypatch.setattr(scratch.datasets.mnist, "SAMPLE_PATH", tmp_path / "absent.npz")
     with pytest.raises(FileNotFoundError, match=r"absent\.npz is missing.*build_mnist_sample\.py"):
         load_mnist()
 

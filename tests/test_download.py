@@ -1,4 +1,4 @@
-"""Tests for scratch.download and load_mnist(kind="full"), against a local HTTP server.
+"""Tests for scratch.datasets.download and load_mnist(kind="full"), against a local HTTP server.
 
 Nothing here touches the internet: the mirrors are folders of a ThreadingHTTPServer bound to
 127.0.0.1, serving small synthetic idx.gz files.
@@ -15,17 +15,18 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-import scratch.datasets
-import scratch.download
-from scratch.datasets import CACHE_NAME, FULL_FILES, MnistFileError, load_mnist
-from scratch.download import (
+import scratch.datasets.download
+import scratch.datasets.mnist
+from scratch.datasets import MnistFileError, load_mnist
+from scratch.datasets.download import (
     MnistChecksumError,
     MnistDownloadError,
     download,
     ensure_file,
     sha256_file,
 )
-from scratch.idx import write_idx
+from scratch.datasets.idx import write_idx
+from scratch.datasets.mnist import CACHE_NAME, FULL_FILES
 
 NAME = "t10k-labels-idx1-ubyte.gz"
 
@@ -161,7 +162,7 @@ def test_interrupted_download_leaves_nothing(server, tmp_path, monkeypatch):
         out.write(b"partial")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scratch.download, "_fetch", interrupted)
+    monkeypatch.setattr(scratch.datasets.download, "_fetch", interrupted)
     with pytest.raises(KeyboardInterrupt):
         download(NAME, tmp_path, mirrors=[server.serve("ok", NAME, body)], sha256=sha)
     assert list(tmp_path.iterdir()) == []
@@ -214,8 +215,8 @@ def synthetic_mnist(server, monkeypatch):
             body = idx_gz_bytes(array)
             shas[name] = hashlib.sha256(body).hexdigest()
             good = server.serve("good", name, body)
-    monkeypatch.setattr(scratch.download, "MIRRORS", (server.url("missing"), good))
-    monkeypatch.setattr(scratch.download, "OFFICIAL_SHA256", shas)
+    monkeypatch.setattr(scratch.datasets.download, "MIRRORS", (server.url("missing"), good))
+    monkeypatch.setattr(scratch.datasets.download, "OFFICIAL_SHA256", shas)
     return SimpleNamespace(arrays=arrays, shas=shas, server=server)
 
 
@@ -265,7 +266,7 @@ def test_invalid_cache_is_rebuilt(synthetic_mnist, tmp_path):
 def test_cache_of_other_files_is_not_used(synthetic_mnist, tmp_path, monkeypatch):
     load_mnist(kind="full", data_dir=tmp_path)
     changed = dict(synthetic_mnist.shas, **{NAME: "0" * 64})
-    monkeypatch.setattr(scratch.download, "OFFICIAL_SHA256", changed)
+    monkeypatch.setattr(scratch.datasets.download, "OFFICIAL_SHA256", changed)
     with pytest.warns(UserWarning, match="was built from files with SHA-256"):
         with pytest.raises(MnistChecksumError, match=NAME):
             load_mnist(kind="full", data_dir=tmp_path)
@@ -293,7 +294,7 @@ def test_unwritable_cache_only_warns(synthetic_mnist, tmp_path, monkeypatch):
     def refuse(path, arrays):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(scratch.datasets, "_write_npz_atomic", refuse)
+    monkeypatch.setattr(scratch.datasets.mnist, "_write_npz_atomic", refuse)
     with pytest.warns(UserWarning, match="could not write the cache"):
         result = load_mnist(normalize=False, kind="full", data_dir=tmp_path)
     check_synthetic(result, synthetic_mnist.arrays)

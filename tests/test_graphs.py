@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from scratch.graphs import (  # noqa: E402
+from scratch.plots.graphs import (  # noqa: E402
     BACKWARD_COLOR,
     Graph,
     apple_graph,

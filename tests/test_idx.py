@@ -1,4 +1,4 @@
-"""Tests for scratch.idx: reading and writing idx files, on small synthetic files."""
+"""Tests for scratch.datasets.idx: reading and writing idx files, on small synthetic files."""
 
 import gzip
 import struct
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from scratch.idx import (
+from scratch.datasets.idx import (
     IMAGES_MAGIC,
     LABELS_MAGIC,
     IdxFormatError,

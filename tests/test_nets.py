@@ -20,7 +20,7 @@ def kink_free_relu_net(net, x):
     """True when no ReLU input lies within 1e-3 of 0, where centred differences break down."""
     net.predict(x)  # let the layers pick up the current params
     h = np.asarray(x, dtype=np.float64)
-    for layer in net.layers:
+    for layer in net.layers.values():
         h = layer.forward(h)
         if type(layer).__name__ == "Affine" and np.min(np.abs(h)) < 1e-3:
             return False
@@ -52,9 +52,13 @@ def test_two_layer_net_backprop_matches_numerical_one_hot(rng):
 
 
 def test_structure_and_names():
+    # The book's section 5.7.2: an OrderedDict of layers by name, then the last layer.
     net = MultiLayerNet(784, [100, 50], 10)
-    assert [layer.name for layer in net.layers] == ["Affine1", "Relu1", "Affine2", "Relu2",
-                                                   "Affine3"]
+    assert list(net.layers) == ["Affine1", "Relu1", "Affine2", "Relu2", "Affine3"]
+    assert [layer.name for layer in net.layers.values()] == list(net.layers)
+    assert type(net.last_layer).__name__ == "SoftmaxWithLoss"
+    assert list(MultiLayerNet(4, [3], 2, activation="sigmoid").layers) == [
+        "Affine1", "Sigmoid1", "Affine2"]
     assert {k: v.shape for k, v in net.params.items()} == {
         "W1": (784, 100), "b1": (100,), "W2": (100, 50), "b2": (50,), "W3": (50, 10), "b3": (10,)}
     assert np.std(net.params["W1"]) == pytest.approx(np.sqrt(2 / 784), rel=0.05)

@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from scratch.optimizers import SGD, Adam  # noqa: E402
-from scratch.paths import (  # noqa: E402
+from scratch.plots.paths import (  # noqa: E402
     BOOK_LRS,
     START,
     distance_to_minimum,

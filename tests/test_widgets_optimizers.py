@@ -5,7 +5,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from scratch.paths import BOOK_LRS  # noqa: E402
+from scratch.plots.paths import BOOK_LRS  # noqa: E402
 from scratch.widgets.optimizers import PathExplorer  # noqa: E402
 
 

@@ -1,4 +1,5 @@
-"""Checks for notebook 03's exercises: a LeakyRelu and a Tanh layer.
+"""Checks for notebook 03's exercises (a LeakyRelu and a Tanh layer) and notebook 05's
+(LeakyRelu again: a buggy backward to fix).
 
 Each check builds the learner's layer, runs forward on a fixed random batch x: (N, D) and
 backward on a random upstream gradient dout: (N, D), and compares
@@ -34,6 +35,8 @@ def _check_activation(layer, f, forward_hint, backward_hints, backward_hint):
         raise Fail("forward changed x in place: compute a new array instead")
     expect_close(y, f(x), forward_hint)
     dx = layer.backward(dout)
+    if dx is None:
+        raise Fail("backward returns None: return dx")
     if not np.array_equal(dout, dout_before):
         raise Fail("backward changed dout in place (the book's Relu bug): return a new array, "
                    "e.g. dout * something, instead of assigning into dout")
@@ -60,6 +63,8 @@ def check_leaky_relu(layer_class, alpha=0.1):
                  f"inputs below 0 should pass {alpha} * dout back, not 0 (that is plain ReLU)"),
                 (lambda x, y, d: d * alpha * (x > 0) + d * (x <= 0),
                  f"the slopes are swapped: 1 where x > 0, {alpha} where x <= 0"),
+                (lambda x, y, d: np.where(x > 0, d, 0.01 * d),
+                 f"where x < 0 the slope is alpha: use self.alpha ({alpha} here), not 0.01"),
             ],
             f"dx should be dout where x > 0 and {alpha} * dout elsewhere (use the mask saved "
             "in forward)",

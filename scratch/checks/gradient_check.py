@@ -1,4 +1,5 @@
-"""Checks for notebook 05's exercises: a centred-difference gradient and a fixed LeakyRelu.
+"""Checks for notebook 05's exercises: a centred-difference gradient (and a fixed LeakyRelu,
+checked by `scratch.checks.activations.check_leaky_relu`).
 
 Each prints one line (`...: OK (max rel. error < 1e-7)` or `...: not yet - <hint>`) and
 returns a truthy or falsy result; see `scratch.checks` for the convention.
@@ -7,7 +8,7 @@ returns a truthy or falsy result; see `scratch.checks` for the convention.
 import numpy as np
 
 from scratch.checks import Fail, expect_gradients, run_check, tolerance_text
-from scratch.gradient import eval_numerical_gradient_array, numerical_gradient, rel_error
+from scratch.gradient import numerical_gradient, rel_error
 
 TOL = 1e-7
 OK_NOTE = f"(max rel. error < {tolerance_text(TOL)})"
@@ -89,44 +90,3 @@ def check_centred_gradient(centred_gradient, h=1e-4):
         return OK_NOTE
 
     return run_check("centred_gradient", check)
-
-
-def check_leaky_relu(layer_class, alpha=0.1):
-    """layer_class(alpha=...): a LeakyRelu, out = x where x > 0 and alpha * x elsewhere.
-
-    Its backward(dout) must return dx = dout where x > 0 and alpha * dout elsewhere, as a new
-    array (dout unchanged); checked against numerical gradients of its forward on a (4, 5) x
-    with no entry near the kink at 0.
-    """
-
-    def check():
-        rng = np.random.default_rng(7)
-        x = rng.standard_normal((4, 5))
-        x += 0.1 * np.sign(x)  # keep every entry at least 0.1 from the kink, far beyond h
-        dout = rng.standard_normal((4, 5))
-        layer = layer_class(alpha=alpha)
-        out = layer.forward(x)
-        if np.shape(out) != x.shape or not np.allclose(out, np.where(x > 0, x, alpha * x)):
-            raise Fail("forward should give x where x > 0 and alpha * x elsewhere "
-                       "(only backward needs fixing)")
-        dout_before = dout.copy()
-        dx = layer.backward(dout)
-        if dx is None:
-            raise Fail("backward returns None: return dx")
-        if not np.array_equal(dout, dout_before):
-            raise Fail("backward changed dout in place: build a new array for dx instead")
-        if np.shape(dx) != x.shape:
-            raise Fail(f"dx should have x's shape {x.shape}, got {np.shape(dx)}")
-        numeric = eval_numerical_gradient_array(lambda: layer.forward(x), x, dout)
-        neg = x < 0
-        if np.allclose(dx[neg], 0.0):
-            raise Fail("dx is 0 where x < 0, but the slope there is alpha, not 0: "
-                       "dx = alpha * dout there")
-        if not np.allclose(dx[~neg], dout[~neg]):
-            raise Fail("where x > 0 the slope is 1, so dx should equal dout there")
-        if not np.allclose(dx[neg], alpha * dout[neg]):
-            raise Fail("where x < 0 the slope is alpha, so dx should be self.alpha * dout there")
-        expect_gradients(dx, numeric, "dx differs from the numerical gradient", tol=TOL)
-        return OK_NOTE
-
-    return run_check(f"{getattr(layer_class, '__name__', 'LeakyRelu')}.backward", check)

@@ -4,7 +4,7 @@ forward values (black, above the arrows) and gradients (red, below them)."""
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from scratch.graphs import (
+from scratch.plots.graphs import (
     apple_orange_graph,
     draw_graph,
     format_value,

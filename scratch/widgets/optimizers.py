@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from scratch.optimizers import OPTIMIZERS
-from scratch.paths import BOOK_LRS, distance_to_minimum, optimizer_path, plot_path
+from scratch.plots.paths import BOOK_LRS, distance_to_minimum, optimizer_path, plot_path
 from scratch.validation import check_choice
 from scratch.widgets import show_in
 
@@ -20,7 +20,7 @@ class PathExplorer:
 
     Controls: `optimizer` (Dropdown: SGD, Momentum, ...), `lr` (FloatLogSlider, 1e-3 to 10),
     `steps` (IntSlider, 1 to 100). Choosing an optimizer resets `lr` to its value in the book's
-    figure (`scratch.paths.BOOK_LRS`). `summary` (HTML) gives the final point and its distance
+    figure (`scratch.plots.paths.BOOK_LRS`). `summary` (HTML) gives the final point and its distance
     to the minimum; `out` (Output) shows the path on the contour plot.
     """
 

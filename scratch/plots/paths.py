@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from scratch.optimizers import get_optimizer
+from scratch.validation import check_int
 
 START = (-7.0, 2.0)
 # The learning rates of the book's figure 6-8, plus Nesterov and RMSprop (our choice).
@@ -37,8 +38,7 @@ def optimizer_path(optimizer, steps=30, start=START, **optimizer_param):
     steps: number of updates. Returns path: (steps + 1, 2), row i the point (x, y) after i
     updates (row 0 is `start`). A diverging run gives huge numbers (or inf) rather than a warning.
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"optimizer_path: steps must be an integer >= 0, got {steps!r}")
+    steps = check_int(steps, "optimizer_path", "steps", low=0)
     if np.shape(start) != (2,):
         raise ValueError(f"optimizer_path: start must be a point (x, y), got {start!r}")
     opt = get_optimizer(optimizer, **optimizer_param)

@@ -21,8 +21,6 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
 # Tried in this order; each entry is a folder URL to which the file name is appended.
 # `download(mirrors=None)` and `load_mnist` read this at call time, so tests can monkeypatch it.
 MIRRORS = (
@@ -91,10 +89,40 @@ def hand_placement_hint(dest_dir):
     names = ", ".join(OFFICIAL_SHA256)
     return (
         f"To install the files by hand, download {names} (SHA-256 in "
-        f"scratch.download.OFFICIAL_SHA256) from any MNIST mirror and put them, still "
+        f"scratch.datasets.download.OFFICIAL_SHA256) from any MNIST mirror and put them, still "
         f"gzip-compressed and with these names, in {dest_dir}; or set the {DATA_DIR_ENV} "
         "environment variable (or pass load_mnist(data_dir=...)) to a folder that holds them."
     )
+
+
+@contextlib.contextmanager
+def atomic_write(path):
+    """`with atomic_write(path) as f:` writes the open binary file f, which becomes `path` only
+    when the block ends without an error (a temporary file in the same folder, renamed into
+    place). Otherwise the temporary file is removed and `path` is left as it was: an
+    interrupted write never leaves a file that a later run would mistake for a good one."""
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+        os.chmod(tmp_name, 0o644)  # mkstemp makes it owner-only; a data file need not be
+        os.replace(tmp_name, path)
+    finally:
+        # Also reached on KeyboardInterrupt; after a successful os.replace there is nothing.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+
+
+def _progress_bar(progress, **kwargs):
+    """A tqdm bar (imported only here, when a download shows progress), or None."""
+    if not progress:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # numpy is the only requirement; downloading still works without a bar
+        return None
+    return tqdm(**kwargs)
 
 
 def _mirror_url(mirror, name):
@@ -109,16 +137,18 @@ def _fetch(url, out, sha256, *, timeout, progress, desc):
     with urllib.request.urlopen(request, timeout=timeout) as response:
         length = response.headers.get("Content-Length", "")
         total = int(length) if length.isdigit() else None
-        bar = tqdm(
-            total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=desc,
-            disable=not progress, leave=False,
-        )
-        with bar:
+        bar = _progress_bar(progress, total=total, unit="B", unit_scale=True,
+                            unit_divisor=1024, desc=desc, leave=False)
+        try:
             for chunk in iter(lambda: response.read(_CHUNK_SIZE), b""):
                 out.write(chunk)
                 digest.update(chunk)
                 received += len(chunk)
-                bar.update(len(chunk))
+                if bar is not None:
+                    bar.update(len(chunk))
+        finally:
+            if bar is not None:
+                bar.close()
     # http.client returns a short body without complaint when the server closes early.
     if total is not None and received != total:
         raise MnistChecksumError(
@@ -153,21 +183,14 @@ def download(name, dest_dir, *, mirrors=None, sha256=None, timeout=30, progress=
     failures = []
     for mirror in mirrors:
         url = _mirror_url(mirror, name)
-        fd, tmp_name = tempfile.mkstemp(dir=dest_dir, prefix=f".{name}.", suffix=".part")
         try:
-            with os.fdopen(fd, "wb") as out:
+            with atomic_write(target) as out:
                 _fetch(url, out, sha256, timeout=timeout, progress=progress, desc=name)
-            os.chmod(tmp_name, 0o644)  # mkstemp makes it owner-only; a data file need not be
-            os.replace(tmp_name, target)
             return target
         except _MIRROR_FAILURES as exc:
             failures.append(f"  - {url}: {type(exc).__name__}: {exc}")
             if progress:
                 print(f"download: {url} failed ({exc}); trying the next mirror", file=sys.stderr)
-        finally:
-            # Also reached on KeyboardInterrupt; after a successful os.replace there is nothing.
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp_name)
     raise MnistDownloadError(
         f"download: could not download {name} (expected SHA-256 {sha256}) from any of "
         f"{len(mirrors)} mirror(s):\n" + "\n".join(failures) + "\n" + hand_placement_hint(dest_dir)

@@ -1,13 +1,15 @@
 """MNIST for the notebooks: `load_mnist`, with the interface of "Deep Learning from Scratch".
 
+Import it as `from scratch.datasets import load_mnist`.
+
 Two kinds of data:
 - "sample" (default, offline): `data/mnist-sample.npz`, committed with the project: 8,000 train
   and 2,000 test images taken from the first 10,000 official training images (see
   `data/README.md` and `scripts/build_mnist_sample.py`).
 - "full": the official 60,000 + 10,000 images. The four gzip idx files are looked for in the
   data folder (`data_dir`, else `$SCRATCH_DATA_DIR`, else `data/mnist/` in the project),
-  downloaded there from `scratch.download.MIRRORS` if missing, and checked against
-  `scratch.download.OFFICIAL_SHA256` (a present file that does not match is an error asking
+  downloaded there from `scratch.datasets.download.MIRRORS` if missing, and checked against
+  `scratch.datasets.download.OFFICIAL_SHA256` (a present file that does not match is an error asking
   the user to delete it). The parsed arrays are then cached in that folder as
   `mnist-full-cache.npz`, which records the SHA-256s it was built from; while it is valid,
   later loads use it alone and skip the idx files.
@@ -15,9 +17,7 @@ Two kinds of data:
 Vocabulary: N number of images; images are 28x28 pixels, 784 when flattened; 10 classes.
 """
 
-import contextlib
 import os
-import tempfile
 import warnings
 import zipfile
 import zlib
@@ -25,14 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
-from scratch.download import (
+from scratch.datasets.download import (
     DATA_DIR_ENV,
     MnistChecksumError,
     MnistDownloadError,
+    atomic_write,
     ensure_file,
     expected_sha256,
 )
-from scratch.idx import IdxFormatError, read_idx_pair
+from scratch.datasets.idx import NUM_CLASSES, IdxFormatError, read_idx_pair
 from scratch.validation import check_choice
 
 __all__ = [
@@ -49,7 +50,7 @@ __all__ = [
     "resolve_data_dir",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 # Read at call time by load_mnist, so tests can point it at a damaged copy.
 SAMPLE_PATH = REPO_ROOT / "data" / "mnist-sample.npz"
 DEFAULT_DATA_DIR = REPO_ROOT / "data" / "mnist"
@@ -62,7 +63,6 @@ FULL_FILES = {
 }
 SAMPLE_COUNTS = {"train": 8000, "test": 2000}
 NUM_PIXELS = 784
-NUM_CLASSES = 10
 
 _ARRAY_NAMES = ("x_train", "t_train", "x_test", "t_test")
 _CACHE_SHA_NAME = "source_sha256"
@@ -246,15 +246,8 @@ def _read_cache(path, shas):
 
 def _write_npz_atomic(path, arrays):
     """Write `arrays` as an uncompressed npz, via a temporary file renamed into place."""
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as archive:
-            for name, array in arrays.items():
-                # force_zip64: the member size is unknown when its entry is opened.
-                with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+    with atomic_write(path) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as archive:
+        for name, array in arrays.items():
+            # force_zip64: the member size is unknown when its entry is opened.
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)

@@ -1,0 +1,10 @@
+"""Figures for the notebooks (they need matplotlib, from the `notebooks` extra).
+
+- `scratch.plots.graphs`: computational graphs drawn like the book's figures, with forward
+  values and backward gradients on the arrows (notebooks 01-03);
+- `scratch.plots.paths`: optimizers' paths on the book's test function x**2 / 20 + y**2
+  (notebook 08).
+
+Like `scratch.checks` (exercise checks) and `scratch.widgets` (interactive explorers), these are
+helpers for the lessons: to learn backpropagation, read `scratch.layers` and `scratch.nets`.
+"""
