@@ -23,6 +23,7 @@ from scratch.validation import (
     check_dout,
     check_finite_output,
     check_input,
+    check_normalization,
     check_pair,
 )
 
@@ -31,6 +32,7 @@ class Layer:
     """What every layer shares: a name for its error messages, and its parameters by name."""
 
     param_names = ()
+    train_dependent = False  # True for layers whose forward takes train_flg (batch norm, dropout)
 
     def __init__(self, name=None):
         self.name = name or type(self).__name__
@@ -210,3 +212,90 @@ class SoftmaxWithLoss(Layer):
         dx[np.arange(len(dx)), self.t] -= 1  # y - onehot(t)
         dx *= dout / len(dx)  # in place, so that float32 stays float32
         return dx.reshape(self.x_shape)
+
+
+class BatchNormalization(Layer):
+    """Normalise every feature over the batch, then scale and shift it (the book's section 6.3).
+
+    x: (N, D) (or (N, d1, ...), flattened to D features); gamma, beta: (D,); out: x's shape.
+    forward(x, train_flg=True): in training, each feature is centred and scaled by the batch's
+    own mean and variance, xn = (x - mu) / sqrt(var + eps), and out = gamma * xn + beta; the
+    running averages running_mean and running_var (decay `momentum`) are updated. In testing
+    (train_flg=False) they replace the batch statistics, so one sample's output does not depend
+    on the other samples of its batch.
+    backward(dout) -> dx (x's shape); sets dgamma, dbeta: (D,). Derived on the graph in
+    notebook 10: dx = (dxn - mean(dxn) - xn * mean(dxn * xn)) / std, with dxn = gamma * dout.
+    """
+
+    param_names = ("gamma", "beta")
+    train_dependent = True
+
+    def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None,
+                 eps=1e-6, name=None):
+        super().__init__(name)
+        self.gamma, self.beta, self.momentum, self.eps = gamma, beta, momentum, eps
+        self.running_mean, self.running_var = running_mean, running_var
+        self.xn = self.std = self.x_shape = self.train_flg = None
+        self.dgamma = self.dbeta = None
+
+    def forward(self, x, train_flg=True):
+        """x: (N, D) or (N, d1, ...) -> out: x's shape."""
+        x = check_normalization(x, self.gamma, self.beta, train_flg, f"{self.name}.forward")
+        self.x_shape, x = x.shape, x.reshape(x.shape[0], -1)
+        if self.running_mean is None:  # the book's start: mean 0, variance 0
+            self.running_mean, self.running_var = np.zeros(x.shape[1]), np.zeros(x.shape[1])
+        if train_flg:
+            mu, var = x.mean(axis=0), x.var(axis=0)
+            self.running_mean = self.momentum * self.running_mean + (1 - self.momentum) * mu
+            self.running_var = self.momentum * self.running_var + (1 - self.momentum) * var
+        else:
+            mu, var = self.running_mean, self.running_var
+        self.train_flg, self.std = train_flg, np.sqrt(var + self.eps)
+        self.xn = (x - mu) / self.std
+        return (self.gamma * self.xn + self.beta).reshape(self.x_shape)
+
+    def backward(self, dout):
+        """dout: x's shape -> dx: x's shape; sets dgamma, dbeta: (D,)."""
+        dout = check_dout(dout, self.xn, f"{self.name}.backward", self.x_shape)
+        dout = dout.reshape(self.xn.shape)
+        self.dbeta = dout.sum(axis=0)
+        self.dgamma = (dout * self.xn).sum(axis=0)
+        dxn = self.gamma * dout
+        if self.train_flg:  # mu and var depend on every sample of the batch, x included
+            dx = (dxn - dxn.mean(axis=0) - self.xn * (dxn * self.xn).mean(axis=0)) / self.std
+        else:  # the running averages are constants
+            dx = dxn / self.std
+        return dx.reshape(self.x_shape)
+
+
+class Dropout(Layer):
+    """Drop each unit with probability dropout_ratio in training (the book's section 6.4.3).
+
+    forward(x, train_flg=True): in training, out = x * mask with a fresh random mask (True with
+    probability 1 - dropout_ratio); in testing, out = x * (1 - dropout_ratio), the expected
+    value of the training output (the book's form). backward(dout) = dout * mask, the same mask.
+    rng: a np.random.Generator or seed for the masks.
+    """
+
+    train_dependent = True
+
+    def __init__(self, dropout_ratio=0.5, rng=None, name=None):
+        super().__init__(name)
+        if not 0 <= dropout_ratio < 1:
+            raise ValueError(f"{self.name}: dropout_ratio must be in [0, 1), got {dropout_ratio}")
+        self.dropout_ratio = dropout_ratio
+        self.rng = np.random.default_rng(rng)
+        self.mask = None
+
+    def forward(self, x, train_flg=True):
+        """x: any shape -> out: same shape."""
+        x = check_input(x, f"{self.name}.forward")
+        if not train_flg:
+            return x * (1.0 - self.dropout_ratio)
+        self.mask = self.rng.random(x.shape) >= self.dropout_ratio  # kept with 1 - ratio
+        return x * self.mask
+
+    def backward(self, dout):
+        """dout: x's shape -> dx: x's shape, zero where forward dropped the unit."""
+        dout = check_dout(dout, self.mask, f"{self.name}.backward")
+        return dout * self.mask

@@ -15,7 +15,7 @@ from collections import OrderedDict
 import numpy as np
 
 from scratch.gradient import DEFAULT_H, numerical_gradient
-from scratch.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss
+from scratch.layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss
 from scratch.validation import check_choice, check_labels
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid}
@@ -75,24 +75,28 @@ class MultiLayerNet:
             params[f"b{i}"] = np.zeros(fan_out, dtype=self.dtype)
         return params
 
-    def predict(self, x):
-        """x: (N, D) -> scores: (N, C), before softmax (the largest score is the prediction)."""
+    def predict(self, x, train_flg=False):
+        """x: (N, D) -> scores: (N, C), before softmax (the largest score is the prediction).
+
+        train_flg: True while training, for the layers that behave differently then (batch
+        normalisation and dropout, in MultiLayerNetExtend); the other layers ignore it.
+        """
         for i in range(1, self.hidden_layer_num + 2):  # the current params (see the top)
             affine = self.layers[f"Affine{i}"]
             affine.W, affine.b = self.params[f"W{i}"], self.params[f"b{i}"]
         x = np.asarray(x, dtype=self.dtype)
         for layer in self.layers.values():
-            x = layer.forward(x)
+            x = layer.forward(x, train_flg) if layer.train_dependent else layer.forward(x)
         return x
 
-    def loss(self, x, t):
+    def loss(self, x, t, train_flg=False):
         """x: (N, D); t: (N,) labels or (N, C) one-hot -> mean loss (+ weight decay), a float."""
         weight_decay = 0.0
         if self.weight_decay_lambda:  # (without it, squaring every weight would be wasted time)
             for i in range(1, self.hidden_layer_num + 2):
                 W = self.params[f"W{i}"]
                 weight_decay += 0.5 * self.weight_decay_lambda * float(np.sum(W**2))
-        return self.last_layer.forward(self.predict(x), t) + weight_decay
+        return self.last_layer.forward(self.predict(x, train_flg), t) + weight_decay
 
     def accuracy(self, x, t):
         """x: (N, D); t: (N,) labels or (N, C) one-hot -> fraction classified correctly."""
@@ -103,8 +107,8 @@ class MultiLayerNet:
 
     def loss_and_gradient(self, x, t):
         """One forward and one backward pass -> (loss, grads) with grads named like params."""
-        # forward
-        loss = self.loss(x, t)
+        # forward, in training mode
+        loss = self.loss(x, t, train_flg=True)
 
         # backward
         dout = self.last_layer.backward(1)
@@ -126,7 +130,7 @@ class MultiLayerNet:
 
     def numerical_gradient(self, x, t, h=DEFAULT_H):
         """The same gradients by centred differences: slow, for checking `gradient` (float64)."""
-        return {k: numerical_gradient(lambda _: self.loss(x, t), p, h)
+        return {k: numerical_gradient(lambda _: self.loss(x, t, train_flg=True), p, h)
                 for k, p in self.params.items()}
 
 
@@ -141,3 +145,51 @@ class TwoLayerNet(MultiLayerNet):
                  dtype=np.float64):
         super().__init__(input_size, [hidden_size], output_size, "relu", weight_init_std,
                          rng=rng, dtype=dtype)
+
+
+class MultiLayerNetExtend(MultiLayerNet):
+    """MultiLayerNet with batch normalisation and dropout (the book's sections 6.3 and 6.4).
+
+    With use_batchnorm, every hidden Affine is followed by BatchNorm{i} (parameters gamma{i}:
+    (H{i},) starting at 1 and beta{i}: (H{i},) at 0), before its activation; with use_dropout,
+    every activation by Dropout{i} (ratio dropout_ratio; the book's `dropout_ration`, spelled
+    right). predict/loss take train_flg (False by default: test mode); `gradient` and
+    `numerical_gradient` differentiate the training-mode loss, as the book does. The dropout
+    masks come from the same rng as the weights, after them.
+    """
+
+    def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
+                 weight_init_std="relu", weight_decay_lambda=0.0, use_dropout=False,
+                 dropout_ratio=0.5, use_batchnorm=False, *, rng=0, dtype=np.float64):
+        generator = np.random.default_rng(rng)
+        super().__init__(input_size, hidden_size_list, output_size, activation, weight_init_std,
+                         weight_decay_lambda, rng=generator, dtype=dtype)
+        self.use_dropout, self.dropout_ratio = use_dropout, dropout_ratio
+        self.use_batchnorm = use_batchnorm
+        plain, self.layers = self.layers, OrderedDict()
+        for name, layer in plain.items():  # Affine1, Relu1, Affine2, ...: insert the new layers
+            self.layers[name] = layer
+            i = int(name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+            if use_batchnorm and isinstance(layer, Affine) and i <= self.hidden_layer_num:
+                self.params[f"gamma{i}"] = np.ones(self.sizes[i], dtype=self.dtype)
+                self.params[f"beta{i}"] = np.zeros(self.sizes[i], dtype=self.dtype)
+                self.layers[f"BatchNorm{i}"] = BatchNormalization(
+                    self.params[f"gamma{i}"], self.params[f"beta{i}"], name=f"BatchNorm{i}")
+            if use_dropout and not isinstance(layer, Affine):  # after every activation
+                self.layers[f"Dropout{i}"] = Dropout(dropout_ratio, rng=generator,
+                                                     name=f"Dropout{i}")
+
+    def predict(self, x, train_flg=False):
+        """x: (N, D) -> scores: (N, C); train_flg=True uses batch statistics and drops units."""
+        for i in range(1, self.hidden_layer_num + 1) if self.use_batchnorm else ():
+            norm = self.layers[f"BatchNorm{i}"]  # the current params, as for the Affine layers
+            norm.gamma, norm.beta = self.params[f"gamma{i}"], self.params[f"beta{i}"]
+        return super().predict(x, train_flg)
+
+    def loss_and_gradient(self, x, t):
+        """As MultiLayerNet's, with the gradients of every gamma{i} and beta{i} as well."""
+        loss, grads = super().loss_and_gradient(x, t)
+        for i in range(1, self.hidden_layer_num + 1) if self.use_batchnorm else ():
+            norm = self.layers[f"BatchNorm{i}"]
+            grads[f"gamma{i}"], grads[f"beta{i}"] = norm.dgamma, norm.dbeta
+        return loss, grads

@@ -82,16 +82,17 @@ def check_pair(x, y, where):
     check_same_shape(x, y, where, ("x", "y"), " (broadcasting would make backward wrong)")
 
 
-def check_dout(dout, like, where):
+def check_dout(dout, like, where, shape=None):
     """The upstream gradient of a layer's backward: a finite float array of the shape of `like`.
 
     like: an array (or number) of the shape of forward's output, usually one that forward kept
-    for backward; None when forward has not run yet (a RuntimeError then).
+    for backward; None when forward has not run yet (a RuntimeError then). shape: the expected
+    shape, when it is not like's own.
     Returns dout as a float array (a Python number stays a number).
     """
     if like is None:
         raise RuntimeError(f"{where} called before forward")
-    return _check_dout_shape(dout, np.shape(like), where)
+    return _check_dout_shape(dout, np.shape(like) if shape is None else shape, where)
 
 
 def _check_dout_shape(dout, shape, where):
@@ -124,6 +125,21 @@ def check_affine(x, W, b, where):
             f"{where}: x has {d} features per sample (shape {x.shape}) but W expects "
             f"{W.shape[0]} (W is {W.shape})"
         )
+    return x
+
+
+def check_normalization(x, gamma, beta, train_flg, where):
+    """BatchNormalization's input: x: (N, D) or (N, d1, ...), finite, with gamma and beta of
+    shape (D,); in training at least 2 samples, since a batch of one has no spread."""
+    x = check_ndim(check_input(x, where), range(2, 64), where, "x", "(N, D) or (N, d1, ...)")
+    d = math.prod(x.shape[1:])
+    for name, p in (("gamma", gamma), ("beta", beta)):
+        if np.shape(p) != (d,):
+            raise ValueError(f"{where}: {name} must have shape ({d},), one entry per feature of "
+                             f"x {x.shape}, got {np.shape(p)}")
+    if train_flg and x.shape[0] < 2:
+        raise ValueError(f"{where}: training needs a batch of at least 2 samples to compute "
+                         f"their mean and variance, got {x.shape[0]}")
     return x
 
 
