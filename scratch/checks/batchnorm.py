@@ -1,0 +1,147 @@
+"""Checks for notebook 10's exercises: batch norm's compact backward, and a layer normalisation.
+
+The references are written out here node by node (the graph of notebook 10), independent of
+`scratch.layers.BatchNormalization`, which is switched off while a learner's code runs.
+"""
+
+from contextlib import contextmanager
+
+import numpy as np
+
+from scratch.checks import Fail, expect_gradients, run_check
+from scratch.gradient import eval_numerical_gradient_array
+from scratch.layers import BatchNormalization
+
+__all__ = ["reference_batchnorm", "check_batchnorm_backward", "check_layer_norm"]
+
+EPS = 1e-6
+
+
+def reference_batchnorm(x, gamma, beta, dout, axis=0):
+    """out and (dx, dgamma, dbeta), node by node: normalise over `axis` (0: the batch, as batch
+    norm; 1: the features of each sample, as layer norm); gamma, beta act per feature."""
+    n = x.shape[axis]
+    mu = x.mean(axis=axis, keepdims=True)
+    xc = x - mu
+    var = (xc**2).mean(axis=axis, keepdims=True)
+    std = np.sqrt(var + EPS)
+    istd = 1.0 / std
+    xn = xc * istd
+    out = gamma * xn + beta
+    dbeta, dgamma = dout.sum(axis=0), (dout * xn).sum(axis=0)
+    dxn = dout * gamma
+    dxc = dxn * istd  # the times node, first input
+    distd = (dxn * xc).sum(axis=axis, keepdims=True)  # ... its second input, used n times
+    dstd = -distd / std**2  # 1/x
+    dvar = dstd / (2 * std)  # sqrt, after the +eps that passes the gradient on
+    dxc = dxc + 2 * xc * dvar / n  # the mean of the squares, then the square
+    dmu = -dxc.sum(axis=axis, keepdims=True)  # the subtraction's second input
+    dx = dxc + dmu / n  # x is used twice: by the subtraction and by the mean
+    return out, (dx, dgamma, dbeta)
+
+
+@contextmanager
+def _without_scratch_batchnorm():
+    """While the learner's code runs, scratch's BatchNormalization refuses to work."""
+    saved = BatchNormalization.forward, BatchNormalization.backward
+
+    def refuse(*args, **kwargs):
+        raise Fail("your code calls scratch.layers.BatchNormalization: write the formula "
+                   "yourself")
+
+    BatchNormalization.forward = BatchNormalization.backward = refuse
+    try:
+        yield
+    finally:
+        BatchNormalization.forward, BatchNormalization.backward = saved
+
+
+def _case(rng, n=6, d=4):
+    x = 2.0 + 3.0 * rng.standard_normal((n, d))
+    return x, rng.uniform(0.5, 2.0, d), rng.standard_normal(d), rng.standard_normal((n, d))
+
+
+def check_batchnorm_backward(batchnorm_backward):
+    """batchnorm_backward(dout, xn, std, gamma) -> (dx, dgamma, dbeta) for a training-mode
+    forward pass with xn = (x - mean) / std, std = sqrt(var + eps) per feature: (D,)."""
+
+    def check():
+        x, gamma, beta, dout = _case(np.random.default_rng(100))
+        _, (dx_ref, dgamma_ref, dbeta_ref) = reference_batchnorm(x, gamma, beta, dout)
+        std = np.sqrt(x.var(axis=0) + EPS)
+        xn = (x - x.mean(axis=0)) / std
+        before = [a.copy() for a in (dout, xn, std, gamma)]
+        with _without_scratch_batchnorm():
+            result = batchnorm_backward(dout, xn, std, gamma)
+        if any(not np.array_equal(a, b) for a, b in zip((dout, xn, std, gamma), before)):
+            raise Fail("your function changed one of its arguments in place")
+        if not isinstance(result, tuple) or len(result) != 3:
+            raise Fail("return three arrays: (dx, dgamma, dbeta)")
+        dx, dgamma, dbeta = (np.asarray(r) for r in result)
+        for name, got, shape in (("dx", dx, x.shape), ("dgamma", dgamma, gamma.shape),
+                                 ("dbeta", dbeta, gamma.shape)):
+            if got.shape != shape:
+                raise Fail(f"{name} should have shape {shape}, got {got.shape}"
+                           + (": sum over the batch, axis 0" if name != "dx" else ""))
+        expect_gradients(dbeta, dbeta_ref, "dbeta is the sum of dout over the batch")
+        expect_gradients(dgamma, dgamma_ref, "dgamma is the sum of dout * xn over the batch")
+        dxn = dout * gamma
+        if np.allclose(dx, dxn / std):
+            raise Fail("dxn / std is the gradient as if the mean and the variance were "
+                       "constants: in training they depend on x too")
+        if np.allclose(dx, (dxn - dxn.mean(axis=0)) / std):
+            raise Fail("the mean's path is there, the variance's is missing: subtract "
+                       "xn * mean(dxn * xn) as well")
+        if np.allclose(dx, dxn - dxn.mean(axis=0) - xn * (dxn * xn).mean(axis=0)):
+            raise Fail("divide by std: xn = xc / std")
+        numeric = eval_numerical_gradient_array(
+            lambda: reference_batchnorm(x, gamma, beta, dout)[0], x, dout)
+        return expect_gradients(dx, numeric, "dx differs from the numerical gradient")
+
+    return run_check("batchnorm_backward", check)
+
+
+def check_layer_norm(layer_class):
+    """layer_class(gamma, beta) with forward(x) -> out and backward(dout) -> dx, setting
+    dgamma and dbeta: every sample normalised over its own D features, then gamma * xn + beta."""
+
+    def check():
+        if isinstance(layer_class, type) and issubclass(layer_class, BatchNormalization):
+            raise Fail("LayerNorm subclasses scratch's BatchNormalization: write it yourself")
+        x, gamma, beta, dout = _case(np.random.default_rng(101))
+        out_ref, (dx_ref, dgamma_ref, dbeta_ref) = reference_batchnorm(x, gamma, beta, dout,
+                                                                      axis=1)
+        layer = layer_class(gamma.copy(), beta.copy())
+        with _without_scratch_batchnorm():
+            out = np.asarray(layer.forward(x.copy()))
+            if out.shape == x.shape and np.allclose(out, reference_batchnorm(
+                    x, gamma, beta, dout, axis=0)[0]):
+                raise Fail("that normalises every feature over the batch (axis 0), as batch "
+                           "norm does: layer norm normalises every sample over its features "
+                           "(axis 1)")
+            _expect_out(out, out_ref)
+            alone = np.asarray(layer.forward(x[:1].copy()))
+            if not np.allclose(alone, out_ref[:1]):
+                raise Fail("a sample's output must not depend on the other samples of its batch")
+            layer.forward(x.copy())
+            dx = np.asarray(layer.backward(dout.copy()))
+        if dx.shape != x.shape:
+            raise Fail(f"dx should have x's shape {x.shape}, got {dx.shape}")
+        expect_gradients(getattr(layer, "dbeta", None), dbeta_ref,
+                         "self.dbeta is the sum of dout over the batch (axis 0)")
+        expect_gradients(getattr(layer, "dgamma", None), dgamma_ref,
+                         "self.dgamma is the sum of dout * xn over the batch (axis 0)")
+        if np.allclose(dx, dout * gamma / np.sqrt(x.var(axis=1, keepdims=True) + EPS)):
+            raise Fail("in layer norm the mean and the variance of each sample depend on that "
+                       "sample's x: their paths add two terms, as in batch norm, along axis 1")
+        return expect_gradients(dx, dx_ref, "dx differs from the node-by-node gradient")
+
+    return run_check("LayerNorm", check)
+
+
+def _expect_out(out, expected):
+    if out.shape != expected.shape:
+        raise Fail(f"forward should return x's shape {expected.shape}, got {out.shape}")
+    if not np.allclose(out, expected, atol=1e-6):
+        raise Fail("forward: normalise each row, xn = (x - its mean) / sqrt(its variance + "
+                   "1e-6), then return gamma * xn + beta")

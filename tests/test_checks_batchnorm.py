@@ -1,0 +1,152 @@
+"""Notebook 10's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
+
+import numpy as np
+from check_output import NOT_IMPLEMENTED, one_line
+
+from scratch.checks.batchnorm import (
+    check_batchnorm_backward,
+    check_layer_norm,
+    reference_batchnorm,
+)
+from scratch.gradient import eval_numerical_gradient_array, rel_error
+from scratch.layers import BatchNormalization
+
+
+def _stub(*args):
+    raise NotImplementedError
+
+
+def test_reference_against_numerical_gradients_on_both_axes(rng):
+    x, gamma, beta = rng.standard_normal((5, 4)), rng.standard_normal(4), rng.standard_normal(4)
+    dout = rng.standard_normal((5, 4))
+    for axis in (0, 1):
+        _, grads = reference_batchnorm(x, gamma, beta, dout, axis)
+        for got, wrt in zip(grads, (x, gamma, beta)):
+            numeric = eval_numerical_gradient_array(
+                lambda axis=axis: reference_batchnorm(x, gamma, beta, dout, axis)[0], wrt, dout)
+            assert rel_error(got, numeric) < 1e-7
+
+
+def _compact(dout, x_hat, std, gamma):
+    dx_hat = gamma * dout
+    dx = (dx_hat - dx_hat.mean(axis=0) - x_hat * (dx_hat * x_hat).mean(axis=0)) / std
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def test_batchnorm_backward(capsys):
+    def with_scratch(dout, x_hat, std, gamma):
+        layer = BatchNormalization(gamma, np.zeros_like(gamma))
+        layer.forward(x_hat * std)
+        return layer.backward(dout), layer.dgamma, layer.dbeta
+
+    def constants(dout, x_hat, std, gamma):
+        return gamma * dout / std, *_compact(dout, x_hat, std, gamma)[1:]
+
+    def mean_only(dout, x_hat, std, gamma):
+        dx_hat = gamma * dout
+        return (dx_hat - dx_hat.mean(axis=0)) / std, *_compact(dout, x_hat, std, gamma)[1:]
+
+    def no_std(dout, x_hat, std, gamma):
+        dx, dg, db = _compact(dout, x_hat, std, gamma)
+        return dx * std, dg, db
+
+    def wrong_axis(dout, x_hat, std, gamma):
+        dx, dg, db = _compact(dout, x_hat, std, gamma)
+        return dx, (dout * x_hat).sum(axis=1), db
+
+    def mean_beta(dout, x_hat, std, gamma):
+        dx, dg, _ = _compact(dout, x_hat, std, gamma)
+        return dx, dg, dout.mean(axis=0)
+
+    def in_place(dout, x_hat, std, gamma):
+        dout *= gamma
+        return _compact(dout / gamma, x_hat, std, gamma)
+
+    def sign(dout, x_hat, std, gamma):
+        dx, dg, db = _compact(dout, x_hat, std, gamma)
+        return -dx, dg, db
+
+    cases = [
+        (_compact, None),
+        (with_scratch, "your code calls scratch.layers.BatchNormalization"),
+        (constants, "as if the mean and the variance were constants"),
+        (mean_only, "the variance's is missing"),
+        (no_std, "divide by std"),
+        (wrong_axis, "dgamma should have shape (4,), got (6,): sum over the batch"),
+        (mean_beta, "dbeta is the sum of dout over the batch"),
+        (in_place, "changed one of its arguments in place"),
+        (lambda *a: _compact(*a)[0], "return three arrays"),
+        (sign, "dx differs from the numerical gradient"),
+        (_stub, NOT_IMPLEMENTED),
+    ]
+    for solution, hint in cases:
+        passed = check_batchnorm_backward(solution)
+        line = one_line(capsys)
+        if hint is None:
+            assert passed and line == "batchnorm_backward: OK (max rel. error < 1e-7)"
+        else:
+            assert not passed and line.startswith("batchnorm_backward: not yet - "), line
+            assert hint in line, line
+    # the check leaves scratch's layer working
+    layer = BatchNormalization(np.ones(2), np.zeros(2))
+    assert layer.forward(np.array([[0.0, 1.0], [2.0, 3.0]])).shape == (2, 2)
+
+
+class GoodLayerNorm:
+    def __init__(self, gamma, beta, eps=1e-6, axis=1, full_backward=True):
+        self.gamma, self.beta, self.eps, self.axis = gamma, beta, eps, axis
+        self.full_backward = full_backward
+
+    def forward(self, x):
+        mu = x.mean(axis=self.axis, keepdims=True)
+        self.std = np.sqrt(x.var(axis=self.axis, keepdims=True) + self.eps)
+        self.x_hat = (x - mu) / self.std
+        return self.gamma * self.x_hat + self.beta
+
+    def backward(self, dout):
+        self.dbeta, self.dgamma = dout.sum(axis=0), (dout * self.x_hat).sum(axis=0)
+        dx_hat = self.gamma * dout
+        if not self.full_backward:
+            return dx_hat / self.std
+        a = self.axis
+        return (dx_hat - dx_hat.mean(axis=a, keepdims=True)
+                - self.x_hat * (dx_hat * self.x_hat).mean(axis=a, keepdims=True)) / self.std
+
+
+def test_layer_norm(capsys):
+    def make(**kwargs):
+        return lambda gamma, beta: GoodLayerNorm(gamma, beta, **kwargs)
+
+    class NoDbeta(GoodLayerNorm):
+        def backward(self, dout):
+            dx = super().backward(dout)
+            del self.dbeta
+            return dx
+
+    class Transposed(GoodLayerNorm):
+        def backward(self, dout):
+            return super().backward(dout).T
+
+    class Sub(BatchNormalization):
+        pass
+
+    class Stub(GoodLayerNorm):
+        forward = _stub
+
+    cases = [
+        (GoodLayerNorm, None),
+        (make(axis=0), "that normalises every feature over the batch (axis 0)"),
+        (make(eps=1.0), "forward: normalise each row"),
+        (make(full_backward=False), "their paths add two terms, as in batch norm, along axis 1"),
+        (NoDbeta, "self.dbeta is the sum of dout over the batch"),
+        (Transposed, "dx should have x's shape (6, 4), got (4, 6)"),
+        (Sub, "subclasses scratch's BatchNormalization"),
+        (Stub, NOT_IMPLEMENTED),
+    ]
+    for cls, hint in cases:
+        passed = check_layer_norm(cls)
+        line = one_line(capsys)
+        if hint is None:
+            assert passed and line == "LayerNorm: OK (max rel. error < 1e-7)"
+        else:
+            assert not passed and line.startswith("LayerNorm: not yet - ") and hint in line, line

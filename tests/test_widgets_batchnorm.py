@@ -1,0 +1,36 @@
+"""Notebook 10's batch-norm comparison, driven by setting its slider (no browser)."""
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+
+from scratch.widgets.batchnorm import BatchNormComparison  # noqa: E402
+
+RESULTS = {
+    1.0: {"batch norm": [0.2, 0.3, 0.45], "plain": None},
+    0.1: {"batch norm": [0.5, 0.8, 0.9], "plain": [0.1, 0.3, 0.5]},
+    0.01: {"batch norm": [0.6, 0.9, 1.0], "plain": [0.1, 0.12, 0.13]},
+}
+
+
+def _lines(explorer):
+    return {line.get_label(): line.get_ydata() for line in explorer.figure.axes[0].lines}
+
+
+def test_slider_changes_summary_and_curves():
+    explorer = BatchNormComparison(RESULTS)
+    assert explorer.scale.value == 0.1
+    assert "with batch norm <b>0.900</b>, without <b>0.500</b>" in explorer.summary.value
+    lines = _lines(explorer)
+    np.testing.assert_array_equal(lines["batch norm"], [0.5, 0.8, 0.9])
+    np.testing.assert_array_equal(lines["plain"], [0.1, 0.3, 0.5])
+    assert "image/png" in explorer.out.outputs[0]["data"]
+    explorer.scale.value = 1.0
+    assert "without <b>diverged (overflow)</b>" in explorer.summary.value
+    lines = _lines(explorer)
+    np.testing.assert_array_equal(lines["batch norm"], [0.2, 0.3, 0.45])
+    assert len(lines["plain: diverged"]) == 0
+    explorer.scale.value = 0.01
+    np.testing.assert_array_equal(_lines(explorer)["plain"], [0.1, 0.12, 0.13])
+    assert explorer.figure.axes[0].get_title() == "weight std 0.01"
