@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from check_output import one_line
 
-from scratch.checks.gradient_check import check_centred_gradient
-from scratch.gradient import numerical_gradient
+from scratch.checks.gradient_check import check_centred_gradient, check_sparse_check
+from scratch.gradient import eval_numerical_gradient_array, numerical_gradient, rel_error
 
 # ---------------------------------------------------------------------------------------------
 # Exercise 1: centred_gradient(f, x, h)
@@ -91,6 +91,91 @@ def test_centred_gradient_hints(capsys, solution, hint):
 def test_centred_gradient_ok(capsys):
     assert check_centred_gradient(centred)
     assert capsys.readouterr().out == "centred_gradient: OK (max rel. error < 1e-7)\n"
-    # The package's own numerical_gradient is a correct solution too.
-    assert check_centred_gradient(numerical_gradient)
-    assert capsys.readouterr().out == "centred_gradient: OK (max rel. error < 1e-7)\n"
+
+
+@pytest.mark.parametrize("scratch_function", [
+    numerical_gradient,
+    lambda f, x, h: eval_numerical_gradient_array(lambda: f(x), x, 1.0, h),
+])
+def test_centred_gradient_refuses_the_packages_own(capsys, scratch_function):
+    assert not check_centred_gradient(scratch_function)
+    assert "your code calls scratch.gradient to do the work" in one_line(capsys)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise 2: sparse_check(f, x, analytic, num_checks, rng, h)
+
+
+def sparse(f, x, analytic, num_checks, rng, h=1e-5):
+    worst = 0.0
+    for _ in range(num_checks):
+        i = tuple(int(rng.integers(n)) for n in x.shape)
+        old = x[i]
+        x[i] = old + h
+        plus = f(x)
+        x[i] = old - h
+        minus = f(x)
+        x[i] = old
+        numeric = (plus - minus) / (2 * h)
+        worst = max(worst, abs(analytic[i] - numeric) / (abs(analytic[i]) + abs(numeric)))
+    return worst
+
+
+def test_sparse_check_ok(capsys):
+    assert check_sparse_check(sparse)
+    assert one_line(capsys) == "sparse_check: OK (10 entries of 1,200, f evaluated 20 times)"
+
+
+def _full(f, x, analytic, num_checks, rng, h=1e-5):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        plus = f(x)
+        x[i] = old - h
+        grad[i] = (plus - f(x)) / (2 * h)
+        x[i] = old
+    return float(np.max(np.abs(grad - analytic) / (np.abs(grad) + np.abs(analytic))))
+
+
+def _not_restored(f, x, analytic, num_checks, rng, h=1e-5):
+    error = sparse(f, x, analytic, num_checks, rng, h)
+    x[0, 0] += h
+    return error
+
+
+def _whole_array(f, x, analytic, num_checks, rng, h=1e-5):
+    return rel_error(analytic, numerical_gradient(f, x, h))
+
+
+def _mean(f, x, analytic, num_checks, rng, h=1e-5):
+    errors = [sparse(f, x, analytic, 1, rng, h) for _ in range(num_checks)]
+    return float(np.mean(errors))
+
+
+def _fresh_rng(f, x, analytic, num_checks, rng, h=1e-5):
+    return sparse(f, x, analytic, num_checks, np.random.default_rng(), h)
+
+
+def _list(f, x, analytic, num_checks, rng, h=1e-5):
+    return [sparse(f, x, analytic, 1, rng, h) for _ in range(num_checks)]
+
+
+def _absolute(f, x, analytic, num_checks, rng, h=1e-5):
+    return sparse(f, x, analytic, num_checks, rng, h) * 1e-7
+
+
+@pytest.mark.parametrize(("solution", "hint"), [
+    (_full, "f was evaluated 2400 times for 10 checks"),
+    (_not_restored, "x was changed"),
+    (_whole_array, "your code calls scratch.gradient to do the work"),
+    (_fresh_rng, "draw the entries with the rng you are given"),
+    (_list, "return one number"),
+    (_mean, "half of this gradient's entries have the wrong sign"),
+    (_absolute, "half of this gradient's entries have the wrong sign"),
+    (lambda *args, **kwargs: stub(None, None), "not implemented"),
+])
+def test_sparse_check_hints(capsys, solution, hint):
+    assert not check_sparse_check(solution)
+    line = one_line(capsys)
+    assert line.startswith("sparse_check: not yet - ") and hint in line, line

@@ -1,14 +1,20 @@
-"""Checks for notebook 05's exercises: a centred-difference gradient (and a fixed LeakyRelu,
-checked by `scratch.checks.activations.check_leaky_relu`).
+"""Checks for notebook 05's exercises: a centred-difference gradient, and a sparse gradient
+check that tests a few random entries of a large array.
 
 Each prints one line (`...: OK (max rel. error < 1e-7)` or `...: not yet - <hint>`) and
 returns a truthy or falsy result; see `scratch.checks` for the convention.
 """
 
+import inspect
+from pathlib import Path
+
 import numpy as np
 
+from scratch import gradient
 from scratch.checks import Fail, expect_gradients, run_check, tolerance_text
 from scratch.gradient import numerical_gradient, rel_error
+
+__all__ = ["check_centred_gradient", "check_sparse_check"]
 
 TOL = 1e-7
 OK_NOTE = f"(max rel. error < {tolerance_text(TOL)})"
@@ -29,6 +35,19 @@ def _one_sided(f, x, h, forward):
         grad[i] = (f(x) - base) / h if forward else (base - f(x)) / h
         x[i] = old
     return grad
+
+
+def _refuse_scratch_gradient(f):
+    """f, made to fail when it is evaluated from inside scratch.gradient (the learner's function
+    must compute the differences itself)."""
+    here = Path(gradient.__file__).resolve()
+
+    def guarded(*args):
+        if any(Path(frame.filename).resolve() == here for frame in inspect.stack()[1:]):
+            raise Fail("your code calls scratch.gradient to do the work: compute the centred "
+                       "differences yourself")
+        return f(*args)
+    return guarded
 
 
 def _diagnose(got, expected, f, x, h):
@@ -55,7 +74,7 @@ def check_centred_gradient(centred_gradient, h=1e-4):
 
     def compare(f, x, expected, what):
         before = x.copy()
-        got = centred_gradient(f, x, h)
+        got = centred_gradient(_refuse_scratch_gradient(f), x, h)
         if got is None:
             raise Fail("your function returns None: return the gradient array")
         if not np.array_equal(x, before):
@@ -81,7 +100,7 @@ def check_centred_gradient(centred_gradient, h=1e-4):
             return float(np.sum(w**3))
 
         before = w.copy()
-        got = centred_gradient(reads_w, w, h)
+        got = centred_gradient(_refuse_scratch_gradient(reads_w), w, h)
         if not np.array_equal(w, before):
             raise Fail("x was changed: put x[i] back to its old value after the two evaluations")
         if np.shape(got) != w.shape or not rel_error(got, 3 * w**2) < 1e-6:
@@ -90,3 +109,59 @@ def check_centred_gradient(centred_gradient, h=1e-4):
         return OK_NOTE
 
     return run_check("centred_gradient", check)
+
+
+def _sparse_problem(rng, wrong):
+    """A smooth f of x: (30, 40), its analytic gradient, and a copy of it with `wrong` of its
+    1,200 entries off by their own size."""
+    x = rng.uniform(-1.2, 1.2, (30, 40))  # cos(x) > 0.36: no entry of the gradient near 0
+    weights = rng.uniform(0.5, 1.5, x.shape)
+
+    def f(v):
+        return float(np.sum(weights * np.sin(v)))
+
+    analytic = weights * np.cos(x)
+    bad = analytic.copy()
+    flat = rng.choice(bad.size, wrong, replace=False)
+    bad.flat[flat] = -bad.flat[flat]
+    return f, x, analytic, bad
+
+
+def check_sparse_check(sparse_check):
+    """sparse_check(f, x, analytic, num_checks, rng, h=1e-5) -> the largest per-entry relative
+    error |a - n| / (|a| + |n|) over num_checks entries of x drawn with rng, each compared with
+    its centred difference; f is evaluated exactly 2 * num_checks times, x left as it was."""
+
+    def check():
+        f, x, analytic, bad = _sparse_problem(np.random.default_rng(50), wrong=600)
+        calls = []
+
+        def counted(v):
+            calls.append(1)
+            return f(v)
+
+        before = x.copy()
+        error = sparse_check(_refuse_scratch_gradient(counted), x, analytic, 10,
+                             np.random.default_rng(0))
+        if not np.array_equal(x, before):
+            raise Fail("x was changed: put every nudged entry back")
+        if len(calls) != 20:
+            raise Fail(f"f was evaluated {len(calls)} times for 10 checks: nudge only the 10 "
+                       "chosen entries, twice each (x + h and x - h)")
+        if np.ndim(error) != 0:
+            raise Fail("return one number, the largest relative error of the checked entries")
+        if not float(error) < TOL:
+            raise Fail(f"the gradient here is right, but your error is {float(error):.1e}: "
+                       "compare analytic[i] with (f(x + h) - f(x - h)) / (2h) at the same i")
+        again = sparse_check(f, x, analytic, 10, np.random.default_rng(0))
+        if again != error:
+            raise Fail("draw the entries with the rng you are given, so that a check repeats")
+        errors = [float(sparse_check(f, x, bad, 10, np.random.default_rng(seed)))
+                  for seed in range(5)]
+        if not all(e > 0.5 for e in errors):
+            raise Fail("half of this gradient's entries have the wrong sign, but your errors "
+                       f"are {', '.join(f'{e:.2g}' for e in errors)}: return the largest "
+                       "|a - n| / (|a| + |n|) of the checked entries")
+        return "(10 entries of 1,200, f evaluated 20 times)"
+
+    return run_check("sparse_check", check)
