@@ -10,7 +10,7 @@ from scratch.widgets.graphs import ShoppingExplorer, SumTimesYExplorer  # noqa: 
 
 
 def test_sum_times_y_summary_follows_the_sliders():
-    e = SumTimesYExplorer(show_figure=False)
+    e = SumTimesYExplorer(show_plot=False)
     assert "= <b>6</b>" in e.summary.value
     assert "dz/dx = y = <b>2</b>" in e.summary.value
     assert "dz/dy = (x + y) + y = 3 + 2 = <b>5</b>" in e.summary.value
@@ -22,7 +22,7 @@ def test_sum_times_y_summary_follows_the_sliders():
 
 
 def test_shopping_summary_gives_the_books_numbers_and_follows_the_sliders():
-    e = ShoppingExplorer(show_figure=False)
+    e = ShoppingExplorer(show_plot=False)
     s = e.summary.value
     assert "price = (200 + 450) × 1.1 = <b>715</b>" in s
     for part in ("∂price/∂apple = apple count × tax = <b>2.2</b>",

@@ -12,7 +12,7 @@ from scratch.widgets.start import DigitViewer  # noqa: E402
 
 def test_slider_changes_the_summary():
     (x, t), _ = load_mnist()
-    viewer = DigitViewer(x[:20], t[:20], show_image=False)
+    viewer = DigitViewer(x[:20], t[:20], show_plot=False)
     assert viewer.summary.value.startswith(f"image 0: label <b>{t[0]}</b>")
     viewer.index.value = 7
     assert viewer.summary.value.startswith(f"image 7: label <b>{t[7]}</b>")

@@ -9,10 +9,9 @@ falls with h, the second rises, so the error against h is a V on a log-log plot.
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from scratch.validation import check_choice
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer
 
 # Name -> (f, exact f'), all elementwise NumPy functions that keep float32 as float32.
 FUNCTIONS = {
@@ -69,7 +68,7 @@ def derivative_error(function, x, h, scheme="centred", dtype=np.float64):
     return np.abs(difference_quotient(f, x_used, h, scheme, dtype) - df(x_used))
 
 
-class StepSizeExplorer:
+class StepSizeExplorer(Explorer):
     """Pick a function, a point, a step h, a precision and a scheme; see the derivative's error.
 
     Controls: `function` (Dropdown: sin, exp, tanh), `x` (FloatSlider, -3 to 3), `h`
@@ -84,29 +83,19 @@ class StepSizeExplorer:
         check_choice(function, list(FUNCTIONS), "StepSizeExplorer", "function")
         check_choice(precision, list(PRECISIONS), "StepSizeExplorer", "precision")
         check_choice(scheme, list(SCHEMES), "StepSizeExplorer", "scheme")
-        self.show_plot = show_plot
         self.function = widgets.Dropdown(options=list(FUNCTIONS), value=function,
                                          description="f")
-        self.x = widgets.FloatSlider(value=x, min=-3.0, max=3.0, step=0.1, description="x",
-                                     continuous_update=False)
+        self.x = widgets.FloatSlider(value=x, min=-3.0, max=3.0, step=0.1, description="x")
         self.h = widgets.FloatLogSlider(value=h, base=10, min=-13, max=-1, step=0.25,
-                                        description="h", readout_format=".1e",
-                                        continuous_update=False)
+                                        description="h", readout_format=".1e")
         self.precision = widgets.ToggleButtons(options=list(PRECISIONS), value=precision,
                                                description="precision")
         self.scheme = widgets.ToggleButtons(options=list(SCHEMES), value=scheme,
                                             description="scheme")
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
-        for control in (self.function, self.x, self.h, self.precision, self.scheme):
-            control.observe(lambda _: self.update(), names="value")
-        self.widget = widgets.VBox([
-            widgets.HBox([self.function, self.x, self.h]),
-            widgets.HBox([self.precision, self.scheme]),
-            self.summary,
-            self.out,
-        ])
-        self.update()
+        self._build([self.function, self.x, self.h, self.precision, self.scheme],
+                    layout=[widgets.HBox([self.function, self.x, self.h]),
+                            widgets.HBox([self.precision, self.scheme])],
+                    figsize=(6, 3.5) if show_plot else None)
 
     def curve(self):
         """The error at every step of H_GRID for the current settings: (len(H_GRID),)."""
@@ -147,21 +136,34 @@ class StepSizeExplorer:
             f"{regime}. Rule of thumb: eps^({power}) = {thumb:.0e} (eps = {eps:.1e}); "
             f"the smallest error on the curve is at h = {best:.0e}."
         )
-        if self.show_plot:
+        if self.figure:
             self._draw(curve, h, error, thumb)
+
+    def setup_figure(self, fig):
+        ax = self.ax = fig.subplots()
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        self.error_curve = ax.plot(H_GRID, np.ones_like(H_GRID), "o-", ms=3)[0]
+        self.thumb_line = ax.axvline(1e-5, color="gray", ls="--", lw=1, label="rule of thumb h")
+        # Only the current h moves with the h slider: the rest is the background.
+        self.current = self.figure.animated(ax.plot([], [], "o", color="red", ms=9,
+                                                    label="current h")[0])
+        ax.set_xlabel("step h")
+        ax.set_ylabel("|numerical - exact|")
 
     def _draw(self, curve, h, error, thumb):
         # Exact zeros (a lucky rounding) cannot be drawn on a log axis; show them at a floor.
         floor = 1e-17
-        fig = Figure(figsize=(6, 3.5))
-        ax = fig.subplots()
-        ax.loglog(H_GRID, np.maximum(curve, floor), "o-", ms=3,
-                  label=f"{self.scheme.value}, {self.precision.value}")
-        ax.axvline(thumb, color="gray", ls="--", lw=1, label="rule of thumb h")
-        ax.plot([h], [max(error, floor)], "o", color="red", ms=9, label="current h")
-        ax.set_xlabel("step h")
-        ax.set_ylabel("|numerical - exact|")
-        ax.set_title(f"derivative of {self.function.value} at x = {self.x.value:.2f}")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        show_in(self.out, fig)
+        name, x = self.function.value, self.x.value
+        scheme, precision = self.scheme.value, self.precision.value
+        key = (name, x, scheme, precision)
+        if not self.figure.has_background(key):
+            self.error_curve.set_ydata(np.maximum(curve, floor))
+            self.error_curve.set_label(f"{scheme}, {precision}")
+            self.thumb_line.set_xdata([thumb, thumb])
+            self.ax.relim()
+            self.ax.autoscale_view()
+            self.ax.set_title(f"derivative of {name} at x = {x:.2f}")
+            self.ax.legend(fontsize=8)
+        self.current.set_data([h], [max(error, floor)])
+        self.figure.show(key)
