@@ -34,3 +34,12 @@ def test_redrawing_leaves_no_open_figures():
     viewer = DigitViewer(np.zeros((3, 784)), np.array([0, 1, 2]))
     viewer.index.value = 2
     assert plt.get_fignums() == []
+
+
+def test_the_figure_shows_the_chosen_image():
+    x = np.zeros((3, 784))
+    x[2, :10] = 1.0
+    viewer = DigitViewer(x, np.array([0, 1, 7]))
+    viewer.index.value = 2
+    assert (viewer.image.get_array() == x[2].reshape(28, 28)).all()
+    assert viewer.title.get_text() == "label 7"

@@ -143,27 +143,40 @@ class StepSizeExplorer(Explorer):
         ax = self.ax = fig.subplots()
         ax.set_xscale("log")
         ax.set_yscale("log")
-        self.error_curve = ax.plot(H_GRID, np.ones_like(H_GRID), "o-", ms=3)[0]
+        ax.set_xlim(H_GRID[0] / 2, H_GRID[-1] * 2)
+        # The curve, the current h and the title change with most controls: animated. The
+        # axes change only when the curve leaves its decades, the legend and the rule of thumb
+        # only with the scheme and the precision: those make the background.
+        # The rule-of-thumb line first: in the background, it must lie under the curve.
         self.thumb_line = ax.axvline(1e-5, color="gray", ls="--", lw=1, label="rule of thumb h")
-        # Only the current h moves with the h slider: the rest is the background.
+        self.error_curve = self.figure.animated(ax.plot(
+            H_GRID, H_GRID, "o-", ms=3, label=f"{self.scheme.value}, {self.precision.value}")[0])
         self.current = self.figure.animated(ax.plot([], [], "o", color="red", ms=9,
                                                     label="current h")[0])
+        self.title = self.figure.animated(ax.set_title(" "))
+        # The legend is drawn over the curve, so it is animated too: it finds the best place
+        # at every draw, and its first label changes.
+        self.legend = self.figure.animated(ax.legend(
+            handles=[self.error_curve, self.thumb_line, self.current], fontsize=8))
         ax.set_xlabel("step h")
         ax.set_ylabel("|numerical - exact|")
 
     def _draw(self, curve, h, error, thumb):
         # Exact zeros (a lucky rounding) cannot be drawn on a log axis; show them at a floor.
         floor = 1e-17
-        name, x = self.function.value, self.x.value
         scheme, precision = self.scheme.value, self.precision.value
-        key = (name, x, scheme, precision)
+        shown = np.maximum(curve, floor)
+        point = max(error, floor)
+        # The y range in whole decades (at least a factor 2 of room above and below), so that
+        # it stays put while a slider moves the curve a little.
+        low = 10.0 ** np.floor(np.log10(min(shown.min(), point) / 2))
+        high = 10.0 ** np.ceil(np.log10(max(shown.max(), point) * 2))
+        key = (scheme, precision, low, high)
         if not self.figure.has_background(key):
-            self.error_curve.set_ydata(np.maximum(curve, floor))
-            self.error_curve.set_label(f"{scheme}, {precision}")
             self.thumb_line.set_xdata([thumb, thumb])
-            self.ax.relim()
-            self.ax.autoscale_view()
-            self.ax.set_title(f"derivative of {name} at x = {x:.2f}")
-            self.ax.legend(fontsize=8)
-        self.current.set_data([h], [max(error, floor)])
+            self.ax.set_ylim(low, high)
+        self.legend.get_texts()[0].set_text(f"{scheme}, {precision}")
+        self.error_curve.set_ydata(shown)
+        self.current.set_data([h], [point])
+        self.title.set_text(f"derivative of {self.function.value} at x = {self.x.value:.2f}")
         self.figure.show(key)
