@@ -58,6 +58,13 @@ class ActivationExplorer(Explorer):
                                         description="dout")
         self._build([self.activation, self.x, self.dout],
                     figsize=(8, 2.8) if show_plot else None)
+        if self.figure:
+            # Draw the other activations' curves now, while the cell runs: choosing one later
+            # then only pastes its kept background.
+            for name in ACTIVATIONS:
+                self._set_curves(name)
+                self.figure.render(key=name)
+            self._set_curves(self.activation.value)
 
     def values(self):
         """(y, slope, dx) at the current setting, as floats."""
@@ -91,18 +98,20 @@ class ActivationExplorer(Explorer):
             ax.set_xlabel("x")
             ax.grid(alpha=0.3)
 
-    def _draw(self, name, x, y, slope):
+    def _set_curves(self, name):
+        """The curves and titles, which change only with the activation (the background)."""
         f, df = ACTIVATIONS[name]
         grid = np.linspace(-6, 6, 481)
-        ax_f, ax_df = self.axes
-        # The curves and titles change only with the activation: its name is the background.
         self.curves[0].set_data(grid, f(grid))
         self.curves[1].set_data(grid, df(grid))
-        ax_f.set_title(f"{name}(x)")
-        ax_df.set_title(f"derivative of {name}")
+        self.axes[0].set_title(f"{name}(x)")
+        self.axes[1].set_title(f"derivative of {name}")
         for ax in self.axes:
             ax.relim()
             ax.autoscale_view()
+
+    def _draw(self, name, x, y, slope):
+        self._set_curves(name)
         self.points[0].set_data([x], [y])
         self.points[1].set_data([x], [slope])
         for marker in self.markers:

@@ -62,6 +62,11 @@ class LiveFigure:
     artists on it (blitting). The layout (tight or constrained) is computed at the first draw
     and then kept, so the axes do not jump while a slider moves. The PNG is compressed lightly
     (fast; the images are small anyway) and sent only when it differs from the one shown.
+
+    Animated artists are drawn last, in z-order: a static artist that a normal draw would put
+    over one of them (a legend over a curve) must be animated too, or the picture differs
+    from a normal draw (the axes' frame is handled here; tests/test_widgets_base.py compares
+    every explorer's picture with a normal draw).
     """
 
     def __init__(self, out, figsize, layout="tight", backgrounds=8):
@@ -73,10 +78,6 @@ class LiveFigure:
         self._max_backgrounds = backgrounds
         self._png = None
         self._crop = None  # (top, bottom, left, right) in pixels, fixed at the first draw
-
-    def has_background(self, key):
-        """Whether the background for `key` is kept (its static artists need not be set)."""
-        return key in self._backgrounds
 
     def animated(self, artist):
         """Register an artist that changes with the controls; returns it."""
