@@ -11,10 +11,14 @@ ArrowLeft/PageDown at the maximum), dropdowns and selects (the next option), tog
 buttons, checkboxes and radio buttons (a click), and asserts that the widget's output changes:
 the text of its HTML `summary` (the convention of scratch/widgets/__init__.py) or a figure or
 text in its Output. Controls are found by the ipywidgets DOM classes, never by notebook-specific
-selectors. A screenshot after the interaction goes to build/e2e/<notebook>.png, a JSON record
-(run time, controls moved, what changed) to build/e2e/<notebook>.json.
+selectors. Every action is timed in the page, from the input event to the DOM change of what it
+drives (e2e_latency.py), and every slider is then dragged 20 steps with the mouse, timing the
+release to the final figure; the run ends with a latency table per notebook and
+build/e2e/latency.json (the targets are printed, never asserted). A screenshot after the
+interaction goes to build/e2e/<notebook>.png, a JSON record (run time, controls moved, what
+changed, latencies) to build/e2e/<notebook>.json.
 
-Run it with `make e2e` (installs Playwright and Debian's Chromium if needed; about 3 minutes
+Run it with `make e2e` (installs Playwright and Debian's Chromium if needed; about 2.5 minutes
 for 8 notebooks on 2 busy cores). `make test` does not run it; a plain `pytest` skips it with
 the reason when Chromium or Playwright is missing (under `make e2e` it fails instead). To see
 it fail, point it at a folder of broken notebooks: SCRATCH_E2E_NOTEBOOKS=/some/folder.
