@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from scratch.widgets.base import Explorer, explorer_classes  # noqa: E402
+from scratch.widgets.base import Explorer, encode_png, explorer_classes  # noqa: E402
 
 EXPLORERS = [(name, cls) for name, cls in explorer_classes() if issubclass(cls, Explorer)]
 
@@ -141,3 +141,12 @@ def test_an_unchanged_picture_is_not_sent_again():
     assert sent == []
     explorer.x.value = 2.0
     assert len(sent) == 1
+
+
+def test_encode_png_round_trips_exactly():
+    pixels = np.random.default_rng(0).integers(0, 256, (7, 13, 3), dtype=np.uint8)
+    png = encode_png(pixels)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == "RGB" and image.size == (13, 7)
+    assert (np.asarray(image) == pixels).all()

@@ -27,8 +27,9 @@ docstring). A new explorer:
 import base64
 import importlib
 import inspect
-import io
 import pkgutil
+import struct
+import zlib
 from collections import OrderedDict
 from contextlib import contextmanager
 
@@ -36,7 +37,6 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 
 def png_output(png, width, height):
@@ -47,6 +47,28 @@ def png_output(png, width, height):
                  "text/plain": f"<Figure size {width}x{height}>"},
         "metadata": {},
     },)
+
+
+def encode_png(pixels):
+    """PNG bytes of an RGB image, pixels: (H, W, 3) uint8, made for speed.
+
+    A PNG is a signature and chunks (length, type, data, CRC): IHDR (size, 8 bits per channel,
+    colour type 2 = RGB), IDAT (the rows, each after a filter-type byte, zlib-compressed) and
+    IEND. General encoders try several filters per row to compress better; a figure is mostly
+    flat colour, so filter 0 (none) and the fastest zlib level compress it about as well, in
+    less than half the time of Pillow's encoder.
+    """
+    height, width, _ = pixels.shape
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # column 0: filter type 0
+    rows[:, 1:] = pixels.reshape(height, 3 * width)
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
 
 
 class LiveFigure:
@@ -60,8 +82,8 @@ class LiveFigure:
     hashable that names the state of the non-animated artists, e.g. the chosen function) is
     new, keeps the last few backgrounds, pastes the background and draws only the animated
     artists on it (blitting). The layout (tight or constrained) is computed at the first draw
-    and then kept, so the axes do not jump while a slider moves. The PNG is compressed lightly
-    (fast; the images are small anyway) and sent only when it differs from the one shown.
+    and then kept, so the axes do not jump while a slider moves. The PNG is encoded for speed
+    (`encode_png`) and sent only when it differs from the one shown.
 
     Animated artists are drawn last, in z-order: a static artist that a normal draw would put
     over one of them (a legend over a curve) must be animated too, or the picture differs
@@ -133,11 +155,8 @@ class LiveFigure:
         return np.asarray(self.canvas.buffer_rgba())[top:bottom, left:right, :3]
 
     def png(self):
-        """The cropped canvas as PNG bytes, lightly compressed (fast; the images are small)."""
-        buffer = io.BytesIO()
-        Image.fromarray(np.ascontiguousarray(self.pixels())).save(buffer, format="png",
-                                                                  compress_level=1)
-        return buffer.getvalue()
+        """The cropped canvas as PNG bytes."""
+        return encode_png(self.pixels())
 
     def clear(self):
         """Show nothing (until the next `show`)."""
