@@ -47,3 +47,15 @@ def test_draws_and_rejects_unknown_activations():
     assert explorer.summary.value.startswith("ReLU(0.50) = <b>0.5000</b>")
     with pytest.raises(ValueError, match="activation must be one of"):
         ActivationExplorer("gelu")
+
+
+def test_the_figure_marks_the_current_point():
+    explorer = ActivationExplorer("tanh", x=0.5)
+    explorer.x.value = -2.0
+    explorer.activation.value = "sigmoid"
+    (ax_f, ax_df), (point_f, point_df) = explorer.axes, explorer.points
+    assert ax_f.get_title() == "sigmoid(x)" and ax_df.get_title() == "derivative of sigmoid"
+    y, slope, _ = explorer.values()
+    assert point_f.get_data() == ([-2.0], [y]) and point_df.get_data() == ([-2.0], [slope])
+    assert all(list(m.get_xdata()) == [-2.0, -2.0] for m in explorer.markers)
+    assert max(explorer.curves[1].get_ydata()) == pytest.approx(0.25)  # sigmoid' at 0

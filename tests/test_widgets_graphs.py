@@ -10,7 +10,7 @@ from scratch.widgets.graphs import ShoppingExplorer, SumTimesYExplorer  # noqa: 
 
 
 def test_sum_times_y_summary_follows_the_sliders():
-    e = SumTimesYExplorer(show_figure=False)
+    e = SumTimesYExplorer(show_plot=False)
     assert "= <b>6</b>" in e.summary.value
     assert "dz/dx = y = <b>2</b>" in e.summary.value
     assert "dz/dy = (x + y) + y = 3 + 2 = <b>5</b>" in e.summary.value
@@ -22,7 +22,7 @@ def test_sum_times_y_summary_follows_the_sliders():
 
 
 def test_shopping_summary_gives_the_books_numbers_and_follows_the_sliders():
-    e = ShoppingExplorer(show_figure=False)
+    e = ShoppingExplorer(show_plot=False)
     s = e.summary.value
     assert "price = (200 + 450) × 1.1 = <b>715</b>" in s
     for part in ("∂price/∂apple = apple count × tax = <b>2.2</b>",
@@ -49,3 +49,16 @@ def test_the_figure_is_drawn_and_closed_again():
     e.x.value = 2.0
     assert "dz/dx = y = <b>2</b>" in e.summary.value
     assert plt.get_fignums() == []
+
+
+def test_the_figure_shows_the_current_numbers():
+    e = SumTimesYExplorer(x=1.0, y=2.0)
+    e.x.value = -0.5
+    e.y.value = 1.5
+    shown = {key: text.get_text() for key, text in e.labels.items()}
+    # Edges: x -> +, y -> +, y -> ×, + -> ×, × -> z; forward values above, gradients below.
+    assert [shown[(i, "value")] for i in range(5)] == ["-0.5", "1.5", "1.5", "1", "1.5"]
+    assert [shown[(i, "grad")] for i in range(5)] == ["1.5", "1.5", "1", "1.5", "1"]
+    shop = ShoppingExplorer()
+    shop.tax.value = 1.0
+    assert shop.labels[(8, "value")].get_text() == "650"  # × tax -> price

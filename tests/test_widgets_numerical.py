@@ -92,3 +92,15 @@ def test_draws_and_closes_its_figures():
     assert plt.get_fignums() == []  # every redraw closes its figure instead of piling them up
     assert "float32" in w.summary.value
     assert len(w.curve()) == len(H_GRID)
+
+
+def test_the_figure_follows_the_controls():
+    w = StepSizeExplorer(function="sin", x=1.0, h=1e-5)
+    w.h.value = 1e-2
+    assert w.current.get_data() == ([1e-2], [pytest.approx(9.0e-06, rel=0.01)])
+    w.precision.value = "float32"
+    w.x.value = 0.5
+    assert list(w.error_curve.get_ydata()) == list(np.maximum(w.curve(), 1e-17))
+    assert w.title.get_text() == "derivative of sin at x = 0.50"
+    assert w.legend.get_texts()[0].get_text() == "centred, float32"
+    assert w.thumb_line.get_xdata()[0] == pytest.approx(rule_of_thumb_h("centred", np.float32))

@@ -45,3 +45,12 @@ def test_draws_without_error_and_rejects_unknown_names():
     assert explorer.summary.value.startswith("Nesterov, lr 0.1, 10 steps: ")
     with pytest.raises(ValueError, match="PathExplorer: optimizer must be one of"):
         PathExplorer("sgd")
+
+
+def test_the_figure_shows_the_current_path():
+    explorer = PathExplorer("Momentum")
+    explorer.steps.value = 12
+    xs, ys = explorer.line.get_data()
+    path = explorer.path()
+    assert list(xs) == list(path[:, 0]) and list(ys) == list(path[:, 1]) and len(xs) == 13
+    assert explorer.title.get_text() == "Momentum (lr 0.1)"

@@ -50,3 +50,16 @@ def test_draws_and_rejects_bad_settings():
         SoftmaxExplorer(logits=(1.0, 2.0), true_class=2)
     with pytest.raises(ValueError, match="expected 2 to 6 logits"):
         SoftmaxExplorer(logits=(1.0,))
+
+
+def test_the_figure_shows_the_probabilities():
+    explorer = SoftmaxExplorer(logits=(2.0, 1.0, 0.1))
+    explorer.true_class.value = 2
+    explorer.logits[0].value = -1.0
+    y, loss, _ = explorer.values()
+    assert [bar.get_height() for bar in explorer.bars] == pytest.approx(y)
+    assert [text.get_text() for text in explorer.bar_texts] == [f"{p:.2f}" for p in y]
+    green = [matplotlib.colors.to_hex(bar.get_facecolor()) for bar in explorer.bars]
+    assert green.count(matplotlib.colors.to_hex("tab:green")) == 1
+    assert green[2] == matplotlib.colors.to_hex("tab:green")
+    assert explorer.title.get_text() == f"loss = -log y[2] = {loss:.3f}"

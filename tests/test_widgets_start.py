@@ -12,7 +12,7 @@ from scratch.widgets.start import DigitViewer  # noqa: E402
 
 def test_slider_changes_the_summary():
     (x, t), _ = load_mnist()
-    viewer = DigitViewer(x[:20], t[:20], show_image=False)
+    viewer = DigitViewer(x[:20], t[:20], show_plot=False)
     assert viewer.summary.value.startswith(f"image 0: label <b>{t[0]}</b>")
     viewer.index.value = 7
     assert viewer.summary.value.startswith(f"image 7: label <b>{t[7]}</b>")
@@ -34,3 +34,12 @@ def test_redrawing_leaves_no_open_figures():
     viewer = DigitViewer(np.zeros((3, 784)), np.array([0, 1, 2]))
     viewer.index.value = 2
     assert plt.get_fignums() == []
+
+
+def test_the_figure_shows_the_chosen_image():
+    x = np.zeros((3, 784))
+    x[2, :10] = 1.0
+    viewer = DigitViewer(x, np.array([0, 1, 7]))
+    viewer.index.value = 2
+    assert (viewer.image.get_array() == x[2].reshape(28, 28)).all()
+    assert viewer.title.get_text() == "label 7"

@@ -59,3 +59,14 @@ def test_rejects_mismatched_inputs():
         PredictionBrowser(np.zeros((2, 784)), np.zeros(3, int), np.zeros((2, 10)))
     with pytest.raises(ValueError, match=r"expected t: \(N,\) labels"):
         PredictionBrowser(np.zeros((2, 784)), np.zeros((2, 10)), np.zeros((2, 10)))
+
+
+def test_the_figure_shows_the_chosen_image_and_its_probabilities():
+    browser = _browser()
+    browser.index.value = 3
+    assert [bar.get_height() for bar in browser.bars] == pytest.approx(browser.probs[3])
+    assert browser.image_title.get_text() == "true label 3"
+    colors = [matplotlib.colors.to_hex(bar.get_facecolor()) for bar in browser.bars]
+    assert colors[5] == matplotlib.colors.to_hex("tab:red")  # predicted 5, wrongly
+    browser.show.value = SHOW[1]
+    assert browser.out.outputs  # the first misclassified image is shown

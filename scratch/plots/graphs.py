@@ -120,13 +120,17 @@ def graph_figsize(graph):
     return 1.3 * (np.ptp(xs) + 2.6), 1.3 * (np.ptp(ys) + 1.4)
 
 
-def draw_graph(graph, ax=None, show_backward=True):
+def draw_graph(graph, ax=None, show_backward=True, labels=None):
     """Draw `graph` on `ax` (a new figure when None) and return the Axes.
 
     Forward values go above the arrows in black, gradients below them in red (only when
     `show_backward` and the edge has a gradient). Names of nodes without incoming edges (the
     inputs) are right-aligned at their position, the others left-aligned, so arrows start at
     the end of an input's name and stop at the start of an output's.
+
+    labels: if given, a dict that receives those texts (matplotlib Text), keyed (index of the
+    edge, 'value' or 'grad'): a widget changes their numbers with set_text instead of drawing
+    the whole graph again.
     """
     if not graph.nodes:
         raise ValueError("draw_graph: the graph has no nodes")
@@ -147,7 +151,7 @@ def draw_graph(graph, ax=None, show_backward=True):
             ha = "left" if name in has_incoming else "right"
             ax.text(x, y, node.label, ha=ha, va="center", fontsize=12)
 
-    for e in graph.edges:
+    for i, e in enumerate(graph.edges):
         src, dst = graph.nodes[e.src], graph.nodes[e.dst]
         p, q = np.array(src.xy), np.array(dst.xy)
         length = np.hypot(*(q - p))
@@ -161,14 +165,17 @@ def draw_graph(graph, ax=None, show_backward=True):
         # "Above" is the left-hand normal of the arrow: up for an arrow pointing right.
         normal = np.array([-u[1], u[0]])
         mid = start + e.at * (end - start)
+        texts = {}
         if e.value is not None:
             tx, ty = mid + 0.14 * normal
-            ax.text(tx, ty, format_value(e.value), ha="center", va="center",
-                    color=FORWARD_COLOR, fontsize=11)
+            texts["value"] = ax.text(tx, ty, format_value(e.value), ha="center", va="center",
+                                     color=FORWARD_COLOR, fontsize=11)
         if show_backward and e.grad is not None:
             tx, ty = mid - 0.16 * normal
-            ax.text(tx, ty, format_value(e.grad), ha="center", va="center",
-                    color=BACKWARD_COLOR, fontsize=11)
+            texts["grad"] = ax.text(tx, ty, format_value(e.grad), ha="center", va="center",
+                                    color=BACKWARD_COLOR, fontsize=11)
+        if labels is not None:
+            labels.update({(i, part): text for part, text in texts.items()})
 
     # Inputs' names extend to the left of their position, outputs' to the right.
     ax.set_xlim(xs.min() - 1.4, xs.max() + 1.2)

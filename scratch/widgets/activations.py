@@ -7,11 +7,10 @@ returns for that input. The figure marks the point on the curve of f and of f'.
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from scratch.functions import relu, relu_grad, sigmoid, sigmoid_grad
 from scratch.validation import check_choice
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer
 
 
 def _tanh_grad(x):
@@ -42,7 +41,7 @@ def _note(name, x, slope):
     return "The tanh's slope is never above 1 (its value at x = 0), four times the sigmoid's."
 
 
-class ActivationExplorer:
+class ActivationExplorer(Explorer):
     """Explore ReLU, sigmoid and tanh at one input.
 
     Controls: `activation` (Dropdown: 'ReLU', 'sigmoid', 'tanh'), `x` (FloatSlider, the input)
@@ -52,21 +51,20 @@ class ActivationExplorer:
 
     def __init__(self, activation="sigmoid", x=1.0, dout=1.0, show_plot=True):
         check_choice(activation, list(ACTIVATIONS), "ActivationExplorer", "activation")
-        self.show_plot = show_plot
         self.activation = widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
                                            description="activation")
-        self.x = widgets.FloatSlider(value=x, min=-6.0, max=6.0, step=0.1, description="x",
-                                     continuous_update=False)
+        self.x = widgets.FloatSlider(value=x, min=-6.0, max=6.0, step=0.1, description="x")
         self.dout = widgets.FloatSlider(value=dout, min=-2.0, max=2.0, step=0.1,
-                                        description="dout", continuous_update=False)
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
-        for control in (self.activation, self.x, self.dout):
-            control.observe(lambda _: self.update(), names="value")
-        self.widget = widgets.VBox([
-            widgets.HBox([self.activation, self.x, self.dout]), self.summary, self.out,
-        ])
-        self.update()
+                                        description="dout")
+        self._build([self.activation, self.x, self.dout],
+                    figsize=(8, 2.8) if show_plot else None)
+        if self.figure:
+            # Draw the other activations' curves now, while the cell runs: choosing one later
+            # then only pastes its kept background.
+            for name in ACTIVATIONS:
+                self._set_curves(name)
+                self.figure.render(key=name)
+            self._set_curves(self.activation.value)
 
     def values(self):
         """(y, slope, dx) at the current setting, as floats."""
@@ -84,23 +82,38 @@ class ActivationExplorer:
             f"<b>{slope:.4f}</b>; with dout = {dout:.2f} the layer passes back "
             f"dx = dout &times; f'(x) = <b>{dx:.4f}</b>. {_note(name, x, slope)}"
         )
-        if self.show_plot:
+        if self.figure:
             self._draw(name, x, y, slope)
 
-    def _draw(self, name, x, y, slope):
-        f, df = ACTIVATIONS[name]
-        grid = np.linspace(-6, 6, 481)
-        fig = Figure(figsize=(8, 2.8))
-        ax_f, ax_df = fig.subplots(1, 2)
-        ax_f.plot(grid, f(grid), color="tab:blue")
-        ax_f.plot([x], [y], "o", color="tab:red")
-        ax_f.set_title(f"{name}(x)")
-        ax_df.plot(grid, df(grid), color="tab:orange")
-        ax_df.plot([x], [slope], "o", color="tab:red")
-        ax_df.set_title(f"derivative of {name}")
-        for ax in (ax_f, ax_df):
-            ax.axvline(x, color="tab:red", lw=0.8, ls=":")
+    def setup_figure(self, fig):
+        self.axes = fig.subplots(1, 2)
+        self.curves = [ax.plot([], [], color=color)[0]
+                       for ax, color in zip(self.axes, ("tab:blue", "tab:orange"))]
+        # The point and the line through it move with x: drawn on top of the rest (animated).
+        self.points = [self.figure.animated(ax.plot([], [], "o", color="tab:red")[0])
+                       for ax in self.axes]
+        self.markers = [self.figure.animated(ax.axvline(0, color="tab:red", lw=0.8, ls=":"))
+                        for ax in self.axes]
+        for ax in self.axes:
             ax.set_xlabel("x")
             ax.grid(alpha=0.3)
-        fig.tight_layout()
-        show_in(self.out, fig)
+
+    def _set_curves(self, name):
+        """The curves and titles, which change only with the activation (the background)."""
+        f, df = ACTIVATIONS[name]
+        grid = np.linspace(-6, 6, 481)
+        self.curves[0].set_data(grid, f(grid))
+        self.curves[1].set_data(grid, df(grid))
+        self.axes[0].set_title(f"{name}(x)")
+        self.axes[1].set_title(f"derivative of {name}")
+        for ax in self.axes:
+            ax.relim()
+            ax.autoscale_view()
+
+    def _draw(self, name, x, y, slope):
+        self._set_curves(name)
+        self.points[0].set_data([x], [y])
+        self.points[1].set_data([x], [slope])
+        for marker in self.markers:
+            marker.set_xdata([x, x])
+        self.figure.show(key=name)

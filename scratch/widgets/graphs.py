@@ -2,7 +2,6 @@
 forward values (black, above the arrows) and gradients (red, below them)."""
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 
 from scratch.plots.graphs import (
     apple_orange_graph,
@@ -11,29 +10,33 @@ from scratch.plots.graphs import (
     graph_figsize,
     sum_times_y_graph,
 )
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer
 
 
-class _GraphExplorer:
+class _GraphExplorer(Explorer):
     """Shared wiring: every control redraws through `update`; subclasses build `graph()` and
-    the summary text from its `results`."""
+    the summary text from its `results`. The graph's shape never changes, only its numbers:
+    the nodes and arrows are drawn once, the numbers on the arrows are the animated part."""
 
-    def _wire(self, rows, show_figure):
+    def _wire(self, rows, show_plot):
         """rows: lists of controls, one HBox each."""
-        self.show_figure = show_figure
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
-        for control in (c for row in rows for c in row):
-            control.observe(lambda _: self.update(), names="value")
-        self.widget = widgets.VBox([widgets.HBox(row) for row in rows] + [self.summary, self.out])
-        self.update()
+        self._build([c for row in rows for c in row], layout=[widgets.HBox(row) for row in rows],
+                    figsize=graph_figsize(self.graph()) if show_plot else None,
+                    figure_layout="constrained")
+
+    def setup_figure(self, fig):
+        self.labels = {}
+        draw_graph(self.graph(), ax=fig.subplots(), labels=self.labels)
+        for text in self.labels.values():
+            self.figure.animated(text)
 
     def update(self):
         g = self.graph()
         self.summary.value = self.describe(g.results)
-        if self.show_figure:
-            fig = Figure(figsize=graph_figsize(g), layout="constrained")
-            show_in(self.out, draw_graph(g, ax=fig.subplots()).figure)
+        if self.figure:
+            for (i, part), text in self.labels.items():
+                text.set_text(format_value(getattr(g.edges[i], part)))
+            self.figure.show()
 
 
 class SumTimesYExplorer(_GraphExplorer):
@@ -43,12 +46,10 @@ class SumTimesYExplorer(_GraphExplorer):
     dz/dy = (x + y) + y, the sum of y's two paths; `out` (Output) shows the graph.
     """
 
-    def __init__(self, x=1.0, y=2.0, show_figure=True):
-        self.x = widgets.FloatSlider(value=x, min=-3, max=3, step=0.5, description="x",
-                                     continuous_update=False)
-        self.y = widgets.FloatSlider(value=y, min=-3, max=3, step=0.5, description="y",
-                                     continuous_update=False)
-        self._wire([[self.x, self.y]], show_figure)
+    def __init__(self, x=1.0, y=2.0, show_plot=True):
+        self.x = widgets.FloatSlider(value=x, min=-3, max=3, step=0.5, description="x")
+        self.y = widgets.FloatSlider(value=y, min=-3, max=3, step=0.5, description="y")
+        self._wire([[self.x, self.y]], show_plot)
 
     def graph(self):
         return sum_times_y_graph(self.x.value, self.y.value)
@@ -72,23 +73,20 @@ class ShoppingExplorer(_GraphExplorer):
     """
 
     def __init__(self, apple=100, apple_num=2, orange=150, orange_num=3, tax=1.1,
-                 show_figure=True):
+                 show_plot=True):
         def price_slider(value, name):
-            return widgets.IntSlider(value=value, min=0, max=500, step=10, description=name,
-                                     continuous_update=False)
+            return widgets.IntSlider(value=value, min=0, max=500, step=10, description=name)
 
         def count_slider(value, name):
-            return widgets.IntSlider(value=value, min=0, max=10, description=name,
-                                     continuous_update=False)
+            return widgets.IntSlider(value=value, min=0, max=10, description=name)
 
         self.apple = price_slider(apple, "apple")
         self.apple_num = count_slider(apple_num, "apples")
         self.orange = price_slider(orange, "orange")
         self.orange_num = count_slider(orange_num, "oranges")
-        self.tax = widgets.FloatSlider(value=tax, min=1.0, max=1.3, step=0.01, description="tax",
-                                       continuous_update=False)
+        self.tax = widgets.FloatSlider(value=tax, min=1.0, max=1.3, step=0.01, description="tax")
         self._wire([[self.apple, self.apple_num, self.tax], [self.orange, self.orange_num]],
-                   show_figure)
+                   show_plot)
 
     def graph(self):
         return apple_orange_graph(self.apple.value, self.apple_num.value, self.orange.value,

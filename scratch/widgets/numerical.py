@@ -9,10 +9,9 @@ falls with h, the second rises, so the error against h is a V on a log-log plot.
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from scratch.validation import check_choice
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer
 
 # Name -> (f, exact f'), all elementwise NumPy functions that keep float32 as float32.
 FUNCTIONS = {
@@ -69,7 +68,7 @@ def derivative_error(function, x, h, scheme="centred", dtype=np.float64):
     return np.abs(difference_quotient(f, x_used, h, scheme, dtype) - df(x_used))
 
 
-class StepSizeExplorer:
+class StepSizeExplorer(Explorer):
     """Pick a function, a point, a step h, a precision and a scheme; see the derivative's error.
 
     Controls: `function` (Dropdown: sin, exp, tanh), `x` (FloatSlider, -3 to 3), `h`
@@ -84,29 +83,19 @@ class StepSizeExplorer:
         check_choice(function, list(FUNCTIONS), "StepSizeExplorer", "function")
         check_choice(precision, list(PRECISIONS), "StepSizeExplorer", "precision")
         check_choice(scheme, list(SCHEMES), "StepSizeExplorer", "scheme")
-        self.show_plot = show_plot
         self.function = widgets.Dropdown(options=list(FUNCTIONS), value=function,
                                          description="f")
-        self.x = widgets.FloatSlider(value=x, min=-3.0, max=3.0, step=0.1, description="x",
-                                     continuous_update=False)
+        self.x = widgets.FloatSlider(value=x, min=-3.0, max=3.0, step=0.1, description="x")
         self.h = widgets.FloatLogSlider(value=h, base=10, min=-13, max=-1, step=0.25,
-                                        description="h", readout_format=".1e",
-                                        continuous_update=False)
+                                        description="h", readout_format=".1e")
         self.precision = widgets.ToggleButtons(options=list(PRECISIONS), value=precision,
                                                description="precision")
         self.scheme = widgets.ToggleButtons(options=list(SCHEMES), value=scheme,
                                             description="scheme")
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
-        for control in (self.function, self.x, self.h, self.precision, self.scheme):
-            control.observe(lambda _: self.update(), names="value")
-        self.widget = widgets.VBox([
-            widgets.HBox([self.function, self.x, self.h]),
-            widgets.HBox([self.precision, self.scheme]),
-            self.summary,
-            self.out,
-        ])
-        self.update()
+        self._build([self.function, self.x, self.h, self.precision, self.scheme],
+                    layout=[widgets.HBox([self.function, self.x, self.h]),
+                            widgets.HBox([self.precision, self.scheme])],
+                    figsize=(6, 3.5) if show_plot else None)
 
     def curve(self):
         """The error at every step of H_GRID for the current settings: (len(H_GRID),)."""
@@ -147,21 +136,50 @@ class StepSizeExplorer:
             f"{regime}. Rule of thumb: eps^({power}) = {thumb:.0e} (eps = {eps:.1e}); "
             f"the smallest error on the curve is at h = {best:.0e}."
         )
-        if self.show_plot:
+        if self.figure:
             self._draw(curve, h, error, thumb)
+
+    def setup_figure(self, fig):
+        ax = self.ax = fig.subplots()
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(H_GRID[0] / 2, H_GRID[-1] * 2)
+        # The curve, the current h and the title change with most controls: animated. The
+        # axes change only when the curve leaves its decades, the legend and the rule of thumb
+        # only with the scheme and the precision: those make the background.
+        # The rule-of-thumb line first: in the background, it must lie under the curve.
+        self.thumb_line = ax.axvline(1e-5, color="gray", ls="--", lw=1, label="rule of thumb h")
+        self.error_curve = self.figure.animated(ax.plot(
+            H_GRID, H_GRID, "o-", ms=3, label=f"{self.scheme.value}, {self.precision.value}")[0])
+        self.current = self.figure.animated(ax.plot([], [], "o", color="red", ms=9,
+                                                    label="current h")[0])
+        self.title = self.figure.animated(ax.set_title(" "))
+        # The legend is drawn over the curve, so it is animated too: it finds the best place
+        # at every draw, and its first label changes.
+        self.legend = self.figure.animated(ax.legend(
+            handles=[self.error_curve, self.thumb_line, self.current], fontsize=8))
+        ax.set_xlabel("step h")
+        ax.set_ylabel("|numerical - exact|")
+        # matplotlib makes a Tick (lines and a label) the first time one is needed, about 1 ms
+        # each: a new y range would wait for dozens of them. Make them now, while the cell runs.
+        ax.yaxis.get_major_ticks(30)
+        ax.yaxis.get_minor_ticks(120)
 
     def _draw(self, curve, h, error, thumb):
         # Exact zeros (a lucky rounding) cannot be drawn on a log axis; show them at a floor.
         floor = 1e-17
-        fig = Figure(figsize=(6, 3.5))
-        ax = fig.subplots()
-        ax.loglog(H_GRID, np.maximum(curve, floor), "o-", ms=3,
-                  label=f"{self.scheme.value}, {self.precision.value}")
-        ax.axvline(thumb, color="gray", ls="--", lw=1, label="rule of thumb h")
-        ax.plot([h], [max(error, floor)], "o", color="red", ms=9, label="current h")
-        ax.set_xlabel("step h")
-        ax.set_ylabel("|numerical - exact|")
-        ax.set_title(f"derivative of {self.function.value} at x = {self.x.value:.2f}")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        show_in(self.out, fig)
+        scheme, precision = self.scheme.value, self.precision.value
+        shown = np.maximum(curve, floor)
+        point = max(error, floor)
+        # The y range in whole decades (at least a factor 2 of room above and below), so that
+        # it stays put while a slider moves the curve a little.
+        low = 10.0 ** np.floor(np.log10(min(shown.min(), point) / 2))
+        high = 10.0 ** np.ceil(np.log10(max(shown.max(), point) * 2))
+        key = (scheme, precision, low, high)
+        self.thumb_line.set_xdata([thumb, thumb])
+        self.ax.set_ylim(low, high)
+        self.legend.get_texts()[0].set_text(f"{scheme}, {precision}")
+        self.error_curve.set_ydata(shown)
+        self.current.set_data([h], [point])
+        self.title.set_text(f"derivative of {self.function.value} at x = {self.x.value:.2f}")
+        self.figure.show(key)

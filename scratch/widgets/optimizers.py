@@ -2,12 +2,11 @@
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from scratch.optimizers import OPTIMIZERS
 from scratch.plots.paths import BOOK_LRS, distance_to_minimum, optimizer_path, plot_path
 from scratch.validation import check_choice
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer
 
 # Display names in the dropdown -> keys of scratch.optimizers.OPTIMIZERS.
 NAMES = {cls.__name__: key for key, cls in OPTIMIZERS.items()}
@@ -15,7 +14,7 @@ NAMES = {cls.__name__: key for key, cls in OPTIMIZERS.items()}
 DIVERGED = 1e3
 
 
-class PathExplorer:
+class PathExplorer(Explorer):
     """Choose an optimizer, its learning rate and a number of steps; see where it goes.
 
     Controls: `optimizer` (Dropdown: SGD, Momentum, ...), `lr` (FloatLogSlider, 1e-3 to 10),
@@ -26,37 +25,21 @@ class PathExplorer:
 
     def __init__(self, optimizer="SGD", lr=None, steps=30, show_plot=True):
         check_choice(optimizer, list(NAMES), "PathExplorer", "optimizer")
-        self.show_plot = show_plot
         self.optimizer = widgets.Dropdown(options=list(NAMES), value=optimizer,
                                           description="optimizer")
         self.lr = widgets.FloatLogSlider(value=BOOK_LRS[NAMES[optimizer]] if lr is None else lr,
                                          base=10, min=-3, max=1, step=0.05,
-                                         description="lr", readout_format=".3g",
-                                         continuous_update=False)
-        self.steps = widgets.IntSlider(value=steps, min=1, max=100, description="steps",
-                                       continuous_update=False)
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
-        self._resetting = False  # True while a new optimizer resets lr: update once, not twice
+                                         description="lr", readout_format=".3g")
+        self.steps = widgets.IntSlider(value=steps, min=1, max=100, description="steps")
+        # A new optimizer resets lr: one update for both changes, not one for each.
         self.optimizer.observe(self._on_optimizer, names="value")
-        self.lr.observe(self._on_change, names="value")
-        self.steps.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([
-            widgets.HBox([self.optimizer, self.lr, self.steps]), self.summary, self.out,
-        ])
-        self.update()
+        self._build([self.lr, self.steps], layout=[widgets.HBox([self.optimizer, self.lr,
+                                                                 self.steps])],
+                    figsize=(6, 3.2) if show_plot else None)
 
     def _on_optimizer(self, change):
-        self._resetting = True
-        try:
+        with self.holding():
             self.lr.value = BOOK_LRS[NAMES[change["new"]]]
-        finally:
-            self._resetting = False
-        self.update()
-
-    def _on_change(self, _change):
-        if not self._resetting:
-            self.update()
 
     def path(self):
         """The current path: (steps + 1, 2)."""
@@ -74,7 +57,16 @@ class PathExplorer:
             x, y = path[-1]
             self.summary.value = (head + f"ends at ({x:.3f}, {y:.3f}), "
                                   f"<b>{distance:.3f}</b> from the minimum")
-        if self.show_plot:
-            fig = Figure(figsize=(6, 3.2))
-            plot_path(path, fig.subplots(), title=f"{name} (lr {lr:.3g})")
-            show_in(self.out, fig)
+        if self.figure:
+            self.line.set_data(path[:, 0], path[:, 1])
+            self.title.set_text(f"{name} (lr {lr:.3g})")
+            self.figure.show()
+
+    def setup_figure(self, fig):
+        ax = fig.subplots()
+        # The contour map is the background; the path and the title are animated.
+        plot_path(np.empty((0, 2)), ax, title=" ")
+        path_line, minimum = ax.lines  # plot_path draws the path, then the minimum (+) over it
+        self.line = self.figure.animated(path_line)
+        self.figure.animated(minimum)  # animated too, to stay on top of the path
+        self.title = self.figure.animated(ax.title)

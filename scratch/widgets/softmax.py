@@ -7,17 +7,16 @@ the one-hot true class (with T = 1 this is Softmax-with-Loss's y - t for a batch
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from scratch.functions import log_softmax, softmax
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer
 
 
 def _fmt(values):
     return ", ".join(f"{v:.3f}" for v in values)
 
 
-class SoftmaxExplorer:
+class SoftmaxExplorer(Explorer):
     """Softmax-with-Loss for one sample, driven by sliders.
 
     Controls: `logits` (a list of C FloatSliders, C = len(logits), 2 to 6), `true_class`
@@ -35,27 +34,18 @@ class SoftmaxExplorer:
             raise ValueError(
                 f"SoftmaxExplorer: true_class must be in [0, {len(logits) - 1}], got {true_class}"
             )
-        self.show_plot = show_plot
         self.logits = [
-            widgets.FloatSlider(value=a, min=-10.0, max=10.0, step=0.1, description=f"a[{k}]",
-                                continuous_update=False)
+            widgets.FloatSlider(value=a, min=-10.0, max=10.0, step=0.1, description=f"a[{k}]")
             for k, a in enumerate(logits)
         ]
         self.true_class = widgets.Dropdown(options=list(range(len(logits))), value=true_class,
                                            description="true class")
         self.temperature = widgets.FloatSlider(value=temperature, min=0.1, max=5.0, step=0.1,
-                                               description="temperature",
-                                               continuous_update=False)
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
-        for control in (*self.logits, self.true_class, self.temperature):
-            control.observe(lambda _: self.update(), names="value")
-        self.widget = widgets.VBox([
-            widgets.HBox([widgets.VBox(self.logits),
-                          widgets.VBox([self.true_class, self.temperature])]),
-            self.summary, self.out,
-        ])
-        self.update()
+                                               description="temperature")
+        self._build([*self.logits, self.true_class, self.temperature],
+                    layout=[widgets.HBox([widgets.VBox(self.logits),
+                                          widgets.VBox([self.true_class, self.temperature])])],
+                    figsize=(5, 2.6) if show_plot else None)
 
     def values(self):
         """(y: (C,) probabilities, loss: float, grad: (C,) = dloss/da) at the current setting."""
@@ -80,21 +70,27 @@ class SoftmaxExplorer:
             f"prediction is {verdict}. Gradient of the loss with respect to the logits, "
             f"(y - t) / T = [{_fmt(grad)}]."
         )
-        if self.show_plot:
+        if self.figure:
             self._draw(y, loss, k)
 
-    def _draw(self, y, loss, k):
-        classes = np.arange(len(y))
-        fig = Figure(figsize=(5, 2.6))
+    def setup_figure(self, fig):
         ax = fig.subplots()
-        colors = ["tab:green" if c == k else "tab:gray" for c in classes]
-        ax.bar(classes, y, color=colors)
-        for c, p in zip(classes, y):
-            ax.text(c, p + 0.02, f"{p:.2f}", ha="center")
+        classes = np.arange(len(self.logits))
+        # Bars, their numbers and the title change with every slider: all animated.
+        self.bars = [self.figure.animated(bar) for bar in ax.bar(classes, np.zeros(len(classes)))]
+        self.bar_texts = [self.figure.animated(ax.text(c, 0.02, "", ha="center"))
+                          for c in classes]
+        self.title = self.figure.animated(ax.set_title(" "))
         ax.set_ylim(0, 1.12)
         ax.set_xticks(classes)
         ax.set_xlabel("class (green: the true one)")
         ax.set_ylabel("softmax probability")
-        ax.set_title(f"loss = -log y[{k}] = {loss:.3f}")
-        fig.tight_layout()
-        show_in(self.out, fig)
+
+    def _draw(self, y, loss, k):
+        for c, (bar, text, p) in enumerate(zip(self.bars, self.bar_texts, y)):
+            bar.set_height(p)
+            bar.set_color("tab:green" if c == k else "tab:gray")
+            text.set_y(p + 0.02)
+            text.set_text(f"{p:.2f}")
+        self.title.set_text(f"loss = -log y[{k}] = {loss:.3f}")
+        self.figure.show()

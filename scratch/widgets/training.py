@@ -2,15 +2,14 @@
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from scratch.functions import softmax
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer
 
 SHOW = ("all digits", "misclassified only")
 
 
-class PredictionBrowser:
+class PredictionBrowser(Explorer):
     """Step through images with their predicted class probabilities and true labels.
 
     x: (N, 784) or (N, 1, 28, 28) images; t: (N,) integer labels; probs: (N, C) predicted
@@ -36,18 +35,13 @@ class PredictionBrowser:
             )
         self.predicted = self.probs.argmax(axis=1)
         self.wrong = np.flatnonzero(self.predicted != self.t)
-        self.show_plot = show_plot
         self.show = widgets.Dropdown(options=SHOW, value=SHOW[0], description="show")
         self.index = widgets.IntSlider(value=0, min=0, max=len(self.x) - 1,
-                                       description="position", continuous_update=False)
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
+                                       description="position")
+        # A new selection resets the slider: one update for both changes.
         self.show.observe(self._on_show, names="value")
-        self._switching = False
-        self.index.observe(self._on_index, names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.show, self.index]), self.summary,
-                                    self.out])
-        self.update()
+        self._build([self.index], layout=[widgets.HBox([self.show, self.index])],
+                    figsize=(6, 2.2) if show_plot else None)
 
     @classmethod
     def from_network(cls, net, x, t, **kwargs):
@@ -58,25 +52,24 @@ class PredictionBrowser:
         """Indices of the images the slider runs over (all, or the misclassified ones)."""
         return self.wrong if self.show.value == SHOW[1] else np.arange(len(self.x))
 
+    @classmethod
+    def example(cls):
+        """Twenty random 'images' with random probabilities (no network or MNIST needed)."""
+        rng = np.random.default_rng(0)
+        return cls(rng.random((20, 784)), rng.integers(0, 10, 20),
+                   rng.dirichlet(np.ones(10), 20))
+
     def _on_show(self, _change):
-        # Resetting the slider fires its observer; draw once, after both changes.
-        self._switching = True
-        try:
+        with self.holding():
             self.index.value = 0
             self.index.max = max(len(self.selection()) - 1, 0)
-        finally:
-            self._switching = False
-        self.update()
-
-    def _on_index(self, _change):
-        if not self._switching:
-            self.update()
 
     def update(self):
         chosen = self.selection()
         if len(chosen) == 0:
             self.summary.value = "no misclassified images: every prediction is right"
-            self.out.outputs = ()
+            if self.figure:
+                self.figure.clear()
             return
         pos = min(self.index.value, len(chosen) - 1)
         i = int(chosen[pos])
@@ -86,18 +79,25 @@ class PredictionBrowser:
             f"image {i} ({pos + 1} of {len(chosen)}): predicted <b>{pred}</b> "
             f"(p = {self.probs[i, pred]:.2f}), true label <b>{label}</b>: {verdict}"
         )
-        if self.show_plot:
-            fig = Figure(figsize=(6, 2.2))
-            ax_img, ax_bar = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
-            ax_img.imshow(self.x[i], cmap="gray_r")
-            ax_img.set_title(f"true label {label}")
-            ax_img.axis("off")
-            colors = ["tab:blue"] * self.probs.shape[1]
-            colors[pred] = "tab:green" if pred == label else "tab:red"
-            ax_bar.bar(np.arange(self.probs.shape[1]), self.probs[i], color=colors)
-            ax_bar.set_xticks(np.arange(self.probs.shape[1]))
-            ax_bar.set_ylim(0, 1)
-            ax_bar.set_xlabel("class")
-            ax_bar.set_ylabel("probability")
-            fig.tight_layout()
-            show_in(self.out, fig)
+        if self.figure:
+            self.image.set_data(self.x[i])
+            self.image.set_clim(self.x[i].min(), self.x[i].max())
+            self.image_title.set_text(f"true label {label}")
+            for c, bar in enumerate(self.bars):
+                bar.set_height(self.probs[i, c])
+                bar.set_color("tab:blue" if c != pred else
+                              "tab:green" if pred == label else "tab:red")
+            self.figure.show()
+
+    def setup_figure(self, fig):
+        ax_img, ax_bar = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
+        # The image, its title and the bars change with the slider; the axes stay.
+        self.image = self.figure.animated(ax_img.imshow(self.x[0], cmap="gray_r"))
+        self.image_title = self.figure.animated(ax_img.set_title(" "))
+        ax_img.axis("off")
+        classes = np.arange(self.probs.shape[1])
+        self.bars = [self.figure.animated(bar) for bar in ax_bar.bar(classes, self.probs[0])]
+        ax_bar.set_xticks(classes)
+        ax_bar.set_ylim(0, 1)
+        ax_bar.set_xlabel("class")
+        ax_bar.set_ylabel("probability")

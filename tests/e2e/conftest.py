@@ -22,9 +22,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import e2e_latency
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+LATENCY_JSON = REPO / "build" / "e2e" / "latency.json"
 NOTEBOOKS = Path(os.environ.get("SCRATCH_E2E_NOTEBOOKS", REPO / "notebooks"))
 CHROMIUM = Path(os.environ.get("SCRATCH_E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -245,3 +247,12 @@ def pytest_terminal_summary(terminalreporter):
             f'open {r.get("open_seconds", "-")} s, run all {r.get("run_all_seconds", "-")} s, '
             f'{r.get("widget_views", "-")} widget(s), {responded}/{len(actions)} actions '
             f'changed the output in {r.get("interact_seconds", "-")} s')
+    actions = [a for r in _RESULTS for a in r.get("actions", [])]
+    drags = [d for r in _RESULTS for d in r.get("drags", [])]
+    if not actions and not drags:
+        return
+    e2e_latency.write(LATENCY_JSON, actions, drags)
+    terminalreporter.section("widget latency in the page, ms from the input event to the DOM "
+                             f"change (every action: {LATENCY_JSON.relative_to(REPO)})")
+    for line in e2e_latency.table(actions, drags):
+        terminalreporter.write_line(line)

@@ -11,10 +11,14 @@ ArrowLeft/PageDown at the maximum), dropdowns and selects (the next option), tog
 buttons, checkboxes and radio buttons (a click), and asserts that the widget's output changes:
 the text of its HTML `summary` (the convention of scratch/widgets/__init__.py) or a figure or
 text in its Output. Controls are found by the ipywidgets DOM classes, never by notebook-specific
-selectors. A screenshot after the interaction goes to build/e2e/<notebook>.png, a JSON record
-(run time, controls moved, what changed) to build/e2e/<notebook>.json.
+selectors. Every action is timed in the page, from the input event to the DOM change of what it
+drives (e2e_latency.py), and every slider is then dragged 20 steps with the mouse, timing the
+release to the final figure; the run ends with a latency table per notebook and
+build/e2e/latency.json (the targets are printed, never asserted). A screenshot after the
+interaction goes to build/e2e/<notebook>.png, a JSON record (run time, controls moved, what
+changed, latencies) to build/e2e/<notebook>.json.
 
-Run it with `make e2e` (installs Playwright and Debian's Chromium if needed; about 3 minutes
+Run it with `make e2e` (installs Playwright and Debian's Chromium if needed; about 2.5 minutes
 for 8 notebooks on 2 busy cores). `make test` does not run it; a plain `pytest` skips it with
 the reason when Chromium or Playwright is missing (under `make e2e` it fails instead). To see
 it fail, point it at a folder of broken notebooks: SCRATCH_E2E_NOTEBOOKS=/some/folder.
@@ -28,6 +32,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import e2e_latency
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,6 +45,7 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 RUN_ALL_TIMEOUT = 300.0  # seconds for Run All Cells; each notebook runs in < 20 s when idle
 RESPONSE_TIMEOUT = 30.0  # seconds for a widget's output to change after one action
 POLL = 0.25
+CHANGE_POLL = 0.05  # only to notice a change and start settling; latencies are timed in the page
 
 # Expected behaviours that differ from the defaults, by notebook stem:
 #   "widgets": how many widget views the notebook displays (default: as many as its committed
@@ -286,9 +292,32 @@ def act(page, control, step):
     return "click"
 
 
-def interact(page, views, expected):
-    """Move every control; return the records and the controls whose output did not change."""
-    records, failures = [], []
+def wait_for_change(page, k, before):
+    """'summary' or 'figure' as soon as the view differs from `before`, or None after
+    RESPONSE_TIMEOUT. Only to know when to settle: the latency is measured in the page."""
+    deadline = time.monotonic() + RESPONSE_TIMEOUT
+    while time.monotonic() < deadline:
+        now = view_state(page, k)
+        if now["html"] != before["html"]:
+            return "summary"
+        if now["outputs"] != before["outputs"]:
+            return "figure"
+        time.sleep(CHANGE_POLL)
+    return None
+
+
+def what_changed(before, after):
+    return "+".join(part for part, key in (("summary", "html"), ("figure", "outputs"))
+                    if after[key] != before[key]) or None
+
+
+def interact(page, views, expected, notebook):
+    """Move every control; return the records and the controls whose output did not change.
+
+    Every action's latency is measured in the page (e2e_latency); then every slider is dragged
+    20 steps and the time from the release to the final figure is recorded.
+    """
+    records, drags, failures = [], [], []
     allowed = expected.get("unresponsive", {})
     for view in views:
         k = view["view"]
@@ -297,34 +326,43 @@ def interact(page, views, expected):
             for step in range(2 if control["kind"] == "slider" else 1):
                 before = settled or settle(page, k)
                 settled = None
+                e2e_latency.arm(page, k)
                 start = time.monotonic()
                 action = act(page, control, step)
-                changed = None
-                deadline = start + RESPONSE_TIMEOUT
-                while time.monotonic() < deadline:
-                    now = view_state(page, k)
-                    if now["html"] != before["html"]:
-                        changed = "summary"
-                    elif now["outputs"] != before["outputs"]:
-                        changed = "figure"
-                    if changed:
-                        break
-                    time.sleep(POLL)
+                changed = wait_for_change(page, k, before)
                 seconds = round(time.monotonic() - start, 2)
                 if changed:  # once settled, note everything that changed (summary, figure)
                     settled = settle(page, k)
-                    changed = "+".join(part for part, key in (("summary", "html"),
-                                                               ("figure", "outputs"))
-                                       if settled[key] != before[key]) or changed
-                record = {"cell": view["cell"], "control": f'{control["kind"]} '
-                          f'{control["label"]!r}', "action": action, "changed": changed,
-                          "seconds": seconds}
+                    changed = what_changed(before, settled) or changed
+                timing = e2e_latency.read(page)
+                label = f'{control["kind"]} {control["label"]!r}'
+                record = {"notebook": notebook, "cell": view["cell"], "control": label,
+                          "action": action, "changed": changed, "seconds": seconds,
+                          "load": e2e_latency.read_loadavg(), **timing}
                 records.append(record)
                 if changed is None and control["label"] not in allowed:
-                    failures.append(f'code cell {view["cell"]}, {record["control"]}: '
+                    failures.append(f'code cell {view["cell"]}, {label}: '
                                     f'{action} left the summary and the figure unchanged '
                                     f'for {RESPONSE_TIMEOUT:.0f} s')
-    return records, failures
+        for control in view["controls"]:
+            if control["kind"] != "slider":
+                continue
+            before = settle(page, k)
+            target = page.locator(f'[data-e2e-control="{control["id"]}"]')
+            target.scroll_into_view_if_needed()
+            moved = e2e_latency.drag(page, target, k)
+            changed = wait_for_change(page, k, before)
+            after = settle(page, k) if changed else before
+            record = {"notebook": notebook, "cell": view["cell"],
+                      "control": f'slider {control["label"]!r}', **moved,
+                      "changed": what_changed(before, after),
+                      "load": e2e_latency.read_loadavg(), **e2e_latency.read(page)}
+            drags.append(record)
+            if record["changed"] is None and control["label"] not in allowed:
+                failures.append(f'code cell {view["cell"]}, {record["control"]}: a drag of '
+                                f'{moved["steps"]} steps left the summary and the figure '
+                                "unchanged")
+    return records, drags, failures
 
 
 def log_console_messages(page):
@@ -379,9 +417,10 @@ def test_notebook_runs_and_widgets_respond(page, lab_server, e2e_results, path):
             f'{expected.get("interactive", 1)} expected')
 
         start = time.monotonic()
-        records, failures = interact(page, interactive, expected)
+        records, drags, failures = interact(page, interactive, expected, path.name)
         result["interact_seconds"] = round(time.monotonic() - start, 1)
         result["actions"] = records
+        result["drags"] = drags
         errors = page.evaluate(JS_ERRORS)
         assert not errors, "an error appeared while moving the widgets:\n" + "\n\n".join(errors)
         logged = log_console_messages(page)
