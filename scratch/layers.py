@@ -223,8 +223,8 @@ class BatchNormalization(Layer):
     running averages running_mean and running_var (decay `momentum`) are updated. In testing
     (train_flg=False) they replace the batch statistics, so one sample's output does not depend
     on the other samples of its batch.
-    backward(dout) -> dx (x's shape); sets dgamma, dbeta: (D,). Derived on the graph in
-    notebook 10: dx = (dxn - mean(dxn) - xn * mean(dxn * xn)) / std, with dxn = gamma * dout.
+    backward(dout) -> dx (x's shape); sets dgamma, dbeta: (D,). Notebook 10 derives it node by
+    node on the graph; its exercise 1 simplifies that to the three terms used here.
     """
 
     param_names = ("gamma", "beta")

@@ -68,7 +68,7 @@ def test_batchnorm_backward(capsys):
 
     cases = [
         (_compact, None),
-        (with_scratch, "your code calls scratch.layers.BatchNormalization"),
+        (with_scratch, "your code calls scratch's BatchNormalization"),
         (constants, "as if the mean and the variance were constants"),
         (mean_only, "the variance's is missing"),
         (no_std, "divide by std"),
@@ -150,3 +150,26 @@ def test_layer_norm(capsys):
             assert passed and line == "LayerNorm: OK (max rel. error < 1e-7)"
         else:
             assert not passed and line.startswith("LayerNorm: not yet - ") and hint in line, line
+
+
+def test_batchnorm_backward_refuses_every_way_around(capsys):
+    saved = BatchNormalization.backward  # a reference saved before the check runs
+
+    def saved_method(dout, x_hat, std, gamma):
+        layer = BatchNormalization(gamma, 0 * gamma)
+        layer.xn, layer.std, layer.train_flg, layer.x_shape = x_hat, std, True, x_hat.shape
+        return saved(layer, dout), layer.dgamma, layer.dbeta
+
+    def via_reference(dout, x_hat, std, gamma):
+        return reference_batchnorm(x_hat * std, gamma, 0 * gamma, dout)[1]
+
+    def numerical(dout, x_hat, std, gamma):
+        x = x_hat * std
+
+        def f():
+            return reference_batchnorm(x, gamma, 0 * gamma, dout)[0]
+        return (eval_numerical_gradient_array(f, x, dout), *_compact(dout, x_hat, std, gamma)[1:])
+
+    for solution in (saved_method, via_reference, numerical):
+        assert not check_batchnorm_backward(solution), solution.__name__
+        assert "write the formula yourself" in one_line(capsys)

@@ -51,8 +51,9 @@ def test_bad_choices_are_named():
 
 
 def _drawn(explorer):
-    """Per axes, the heights of the histograms drawn (one array per layer)."""
-    return [[patch.get_path().vertices for patch in ax.patches] for ax in explorer.figure.axes]
+    """Per axes, the outlines of the histograms shown (one array per layer)."""
+    return [[patch.get_path().vertices for patch in ax.patches if patch.get_visible()]
+            for ax in explorer.figure.fig.axes]
 
 
 def test_controls_change_summary_and_figure():
@@ -67,7 +68,7 @@ def test_controls_change_summary_and_figure():
     assert "8 layers" in explorer.summary.value
     before = _drawn(explorer)[0][0].copy()
     explorer.activation.value = "sigmoid"
-    assert explorer.figure.axes[0].get_xlim() == (0.0, 1.0)
+    assert explorer.figure.fig.axes[0].get_xlim() == (0.0, 1.0)
     assert not np.array_equal(_drawn(explorer)[0][0], before)
     explorer.init.value = "std 1"
     assert "std 1, sigmoid, 8 layers" in explorer.summary.value

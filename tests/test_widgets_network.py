@@ -52,8 +52,8 @@ def test_controls_change_the_summary():
 
 
 def _figure_texts(explorer):
-    """The strings drawn on the explorer's current figure."""
-    return [t.get_text() for t in explorer.figure.axes[0].texts]
+    """The strings shown on the explorer's current figure."""
+    return [t.get_text() for t in explorer.figure.fig.axes[0].texts if t.get_visible()]
 
 
 def test_figure_shows_every_layer_and_shape():

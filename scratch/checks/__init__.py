@@ -10,11 +10,15 @@ The lines are fixed text (errors are reported against a threshold, not printed i
 nbval can compare them. Topic modules (`scratch.checks.<topic>`) build on `run_check`.
 """
 
+import sys
+from contextlib import contextmanager
+
 import numpy as np
 
 from scratch.gradient import rel_error
 
-__all__ = ["run_check", "Fail", "CheckResult", "expect_close", "expect_gradients"]
+__all__ = ["run_check", "Fail", "CheckResult", "expect_close", "expect_gradients",
+           "refusing_calls"]
 
 
 class CheckResult:
@@ -91,3 +95,30 @@ def expect_gradients(analytic, numeric, hint, tol=1e-7):
     if not rel_error(analytic, numeric) < tol:
         raise Fail(hint)
     return f"(max rel. error < {tolerance_text(tol)})"
+
+
+@contextmanager
+def refusing_calls(functions, message):
+    """While inside, a call of any of `functions` (Python functions or methods, wherever the
+    learner got them from) raises Fail(message): for exercises whose point is to write what
+    scratch (or the check's own reference) already has. Implemented with sys.setprofile, which
+    sees every Python call, so an alias or a saved reference is caught as well."""
+    codes = {getattr(f, "__code__", None) or f.__func__.__code__ for f in functions}
+    caught = []
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code in codes:
+            caught.append(frame.f_code.co_name)
+            sys.setprofile(None)  # report once; the Fail below ends the learner's code
+            raise Fail(message)
+        return profile
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
+        if caught:
+            raise Fail(message)
+

@@ -1,15 +1,13 @@
 """Checks for notebook 10's exercises: batch norm's compact backward, and a layer normalisation.
 
 The references are written out here node by node (the graph of notebook 10), independent of
-`scratch.layers.BatchNormalization`, which is switched off while a learner's code runs.
+`scratch.layers.BatchNormalization`, which may not be called while a learner's code runs.
 """
-
-from contextlib import contextmanager
 
 import numpy as np
 
-from scratch.checks import Fail, expect_gradients, run_check
-from scratch.gradient import eval_numerical_gradient_array
+from scratch.checks import Fail, expect_gradients, refusing_calls, run_check
+from scratch.gradient import eval_numerical_gradient_array, numerical_gradient
 from scratch.layers import BatchNormalization
 
 __all__ = ["reference_batchnorm", "check_batchnorm_backward", "check_layer_norm"]
@@ -40,20 +38,14 @@ def reference_batchnorm(x, gamma, beta, dout, axis=0):
     return out, (dx, dgamma, dbeta)
 
 
-@contextmanager
-def _without_scratch_batchnorm():
-    """While the learner's code runs, scratch's BatchNormalization refuses to work."""
-    saved = BatchNormalization.forward, BatchNormalization.backward
-
-    def refuse(*args, **kwargs):
-        raise Fail("your code calls scratch.layers.BatchNormalization: write the formula "
-                   "yourself")
-
-    BatchNormalization.forward = BatchNormalization.backward = refuse
-    try:
-        yield
-    finally:
-        BatchNormalization.forward, BatchNormalization.backward = saved
+def _own_work():
+    """While the learner's code runs, scratch's batch norm, its numerical gradients and this
+    module's reference refuse to be called."""
+    return refusing_calls(
+        [BatchNormalization.forward, BatchNormalization.backward, reference_batchnorm,
+         eval_numerical_gradient_array, numerical_gradient],
+        "your code calls scratch's BatchNormalization, a numerical gradient or this check's "
+        "reference: write the formula yourself")
 
 
 def _case(rng, n=6, d=4):
@@ -71,7 +63,7 @@ def check_batchnorm_backward(batchnorm_backward):
         std = np.sqrt(x.var(axis=0) + EPS)
         xn = (x - x.mean(axis=0)) / std
         before = [a.copy() for a in (dout, xn, std, gamma)]
-        with _without_scratch_batchnorm():
+        with _own_work():
             result = batchnorm_backward(dout, xn, std, gamma)
         if any(not np.array_equal(a, b) for a, b in zip((dout, xn, std, gamma), before)):
             raise Fail("your function changed one of its arguments in place")
@@ -111,11 +103,11 @@ def check_layer_norm(layer_class):
         x, gamma, beta, dout = _case(np.random.default_rng(101))
         out_ref, (dx_ref, dgamma_ref, dbeta_ref) = reference_batchnorm(x, gamma, beta, dout,
                                                                       axis=1)
+        over_batch = reference_batchnorm(x, gamma, beta, dout, axis=0)[0]
         layer = layer_class(gamma.copy(), beta.copy())
-        with _without_scratch_batchnorm():
+        with _own_work():
             out = np.asarray(layer.forward(x.copy()))
-            if out.shape == x.shape and np.allclose(out, reference_batchnorm(
-                    x, gamma, beta, dout, axis=0)[0]):
+            if out.shape == x.shape and np.allclose(out, over_batch):
                 raise Fail("that normalises every feature over the batch (axis 0), as batch "
                            "norm does: layer norm normalises every sample over its features "
                            "(axis 1)")

@@ -26,7 +26,8 @@ def _mean_squares(std, alpha, layers=10, units=200, samples=2000):
 
 def check_leaky_he_std(leaky_he_std):
     """leaky_he_std(n, alpha) -> the weight std that keeps the activations' variance constant
-    through leaky-ReLU layers with n inputs: sqrt(2 / ((1 + alpha**2) n))."""
+    through leaky-ReLU layers with n inputs (compared with the formula the notebook asks for,
+    and measured on ten layers)."""
 
     def check():
         if np.isclose(float(leaky_he_std(100, 0.0)), float(leaky_he_std(100, 1.0))) and \

@@ -6,12 +6,13 @@ a dict; the explorer only shows them, so it answers at once.
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer
+
+LABELS = ("batch norm", "plain")
 
 
-class BatchNormComparison:
+class BatchNormComparison(Explorer):
     """Train accuracy per epoch with and without batch norm, for the chosen weight scale.
 
     results: {weight scale: {"batch norm": [accuracy per epoch], "plain": [...] or None}};
@@ -21,17 +22,31 @@ class BatchNormComparison:
     """
 
     def __init__(self, results, show_plot=True):
-        self.results, self.show_plot = results, show_plot
+        self.results = results
         scales = sorted(results, reverse=True)
+        self.epochs = max(len(curve) for runs in results.values() for curve in runs.values()
+                          if curve is not None)
         self.scale = widgets.SelectionSlider(options=[(f"{s:g}", s) for s in scales],
                                              value=scales[len(scales) // 2],
-                                             description="weight std", continuous_update=False)
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
-        self.figure = None
-        self.scale.observe(lambda _: self.update(), names="value")
-        self.widget = widgets.VBox([self.scale, self.summary, self.out])
-        self.update()
+                                             description="weight std")
+        self._build([self.scale], figsize=(5.5, 3) if show_plot else None)
+
+    @classmethod
+    def example(cls):
+        curve = list(np.linspace(0.2, 0.9, 5))
+        return cls({1.0: {"batch norm": curve, "plain": None},
+                    0.01: {"batch norm": curve, "plain": [0.1] * 5}})
+
+    def setup_figure(self, fig):
+        ax = fig.subplots()
+        self.lines = {label: self.figure.animated(ax.plot([], [], style, label=label)[0])
+                      for label, style in zip(LABELS, ("-", "--"))}
+        ax.set_xlim(0.5, self.epochs + 0.5)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("train accuracy")
+        self.legend = self.figure.animated(ax.legend(loc="lower right"))
+        self.title = self.figure.animated(ax.set_title(" "))
 
     @staticmethod
     def _describe(curve):
@@ -44,23 +59,11 @@ class BatchNormComparison:
             f"<b>{self._describe(runs['batch norm'])}</b>, without "
             f"<b>{self._describe(runs['plain'])}</b>."
         )
-        if self.show_plot:
-            self._draw(runs)
-
-    def _draw(self, runs):
-        fig = Figure(figsize=(5.5, 3), dpi=72)
-        ax = fig.subplots()
-        for label, style in (("batch norm", "-"), ("plain", "--")):
-            curve = runs[label]
-            if curve is None:
-                ax.plot([], [], style, label=f"{label}: diverged")
-                continue
-            ax.plot(np.arange(1, len(curve) + 1), curve, style, label=label)
-        ax.set_ylim(0, 1.02)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("train accuracy")
-        ax.set_title(f"weight std {self.scale.value:g}")
-        ax.legend(loc="lower right")
-        fig.subplots_adjust(left=0.14, right=0.97, bottom=0.16, top=0.88)
-        self.figure = fig
-        show_in(self.out, fig)
+        if self.figure:
+            for label, line in self.lines.items():
+                curve = runs[label] if runs[label] is not None else []
+                line.set_data(np.arange(1, len(curve) + 1), curve)
+            diverged = [label for label in LABELS if runs[label] is None]
+            self.title.set_text(f"weight std {self.scale.value:g}"
+                                + "".join(f" ({label}: diverged)" for label in diverged))
+            self.figure.show()

@@ -8,11 +8,10 @@ backward pass from a random upstream gradient, so that vanishing and exploding g
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from scratch.functions import sigmoid
 from scratch.validation import check_choice
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer
 
 
 def _sigmoid_grad(z, a):
@@ -64,7 +63,7 @@ def layer_statistics(init, activation, depth, units=100, samples=1000, seed=0):
     return activations, gradients[::-1]
 
 
-class InitExplorer:
+class InitExplorer(Explorer):
     """Per-layer histograms of activations and gradients for a choice of initialisation.
 
     Controls: `init` (Dropdown over INITS), `activation` (Dropdown over ACTIVATIONS), `depth`
@@ -73,22 +72,26 @@ class InitExplorer:
     first layer (bottom) to the last (top): activations on the left, gradients on the right.
     """
 
+    MAX_DEPTH = 10
+
     def __init__(self, init="He", activation="relu", depth=5, show_plot=True):
-        self.show_plot = show_plot
         self.init = widgets.Dropdown(options=list(INITS), value=init, description="init")
         self.activation = widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
                                            description="activation")
-        self.depth = widgets.IntSlider(value=depth, min=2, max=10, description="layers",
-                                       continuous_update=False)
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
-        self.figure = None
-        for control in (self.init, self.activation, self.depth):
-            control.observe(lambda _: self.update(), names="value")
-        self.widget = widgets.VBox([
-            widgets.HBox([self.init, self.activation, self.depth]), self.summary, self.out,
-        ])
-        self.update()
+        self.depth = widgets.IntSlider(value=depth, min=2, max=self.MAX_DEPTH,
+                                       description="layers")
+        self._build([self.init, self.activation, self.depth],
+                    figsize=(8, 0.35 * self.MAX_DEPTH + 1.4) if show_plot else None)
+
+    def setup_figure(self, fig):
+        self.ax_a, self.ax_g = fig.subplots(1, 2, sharey=True)
+        self.ax_a.set_ylabel("layer")
+        self.ax_g.set_title("gradients dL/da (range of the top one)")
+        # One filled step outline per layer and side, redrawn with new counts by update.
+        self.steps = {ax: [self.figure.animated(ax.stairs(np.zeros(40), np.linspace(0, 1, 41),
+                                                          fill=True, alpha=0.7, color=f"C{k}"))
+                           for k in range(self.MAX_DEPTH)]
+                      for ax in (self.ax_a, self.ax_g)}
 
     def update(self):
         activations, gradients = layer_statistics(self.init.value, self.activation.value,
@@ -100,29 +103,26 @@ class InitExplorer:
             f"Std of the activations, layer 1 to {self.depth.value}: <b>{a_std}</b>. "
             f"Std of the gradients dL/da, layer 1 to {self.depth.value}: <b>{g_std}</b>."
         )
-        if self.show_plot:
+        if self.figure:
             self._draw(activations, gradients)
 
     def _draw(self, activations, gradients):
-        fig = Figure(figsize=(8, 0.35 * len(activations) + 1.4), dpi=72)
-        ax_a, ax_g = fig.subplots(1, 2, sharey=True)
+        relu, depth = self.activation.value == "relu", len(activations)
         # Gradients on one fixed scale, set by the upstream gradient at the top (std 1), so
         # that shrinking or growing on the way back shows as a narrower or wider histogram.
-        ranges = (ACTIVATIONS[self.activation.value][2], (-3.0, 3.0))
-        for ax, arrays, value_range in ((ax_a, activations, ranges[0]),
-                                        (ax_g, gradients, ranges[1])):
-            for k, values in enumerate(arrays):
-                if ax is ax_a and self.activation.value == "relu":
+        ranges = {self.ax_a: ACTIVATIONS[self.activation.value][2], self.ax_g: (-3.0, 3.0)}
+        for ax, arrays in ((self.ax_a, activations), (self.ax_g, gradients)):
+            for k, patch in enumerate(self.steps[ax]):
+                patch.set_visible(k < depth)
+                if k >= depth:
+                    continue
+                values = arrays[k]
+                if ax is self.ax_a and relu:
                     values = values[values != 0]  # the half that ReLU sets to exactly 0
-                counts, edges = np.histogram(values, bins=40, range=value_range)
-                height = counts / max(counts.max(), 1)
-                ax.stairs(k + 0.9 * height, edges, baseline=k, fill=True, alpha=0.7)
-            ax.set_xlim(*value_range)
-            ax.set_yticks(np.arange(len(arrays)) + 0.3, [str(k + 1) for k in range(len(arrays))])
-        ax_a.set_ylabel("layer")
-        relu = self.activation.value == "relu"
-        ax_a.set_title("activations" + (" (the zeros left out)" if relu else ""))
-        ax_g.set_title("gradients dL/da (range of the top one)")
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.88, wspace=0.08)
-        self.figure = fig
-        show_in(self.out, fig)
+                counts, edges = np.histogram(values, bins=40, range=ranges[ax])
+                patch.set_data(k + 0.9 * counts / max(counts.max(), 1), edges, baseline=k)
+            ax.set_xlim(*ranges[ax])
+            ax.set_ylim(-0.1, depth)
+            ax.set_yticks(np.arange(depth) + 0.3, [str(k + 1) for k in range(depth)])
+        self.ax_a.set_title("activations" + (" (the zeros left out)" if relu else ""))
+        self.figure.show(key=(self.activation.value, depth))

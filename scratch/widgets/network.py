@@ -10,11 +10,10 @@ from collections import OrderedDict
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from scratch.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss
 from scratch.validation import check_choice
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid}
 
@@ -58,7 +57,7 @@ def _shape(shape):
     return "scalar" if shape == () else str(tuple(shape))
 
 
-class LayerStackExplorer:
+class LayerStackExplorer(Explorer):
     """The layer stack of an MNIST-sized network (D = 784 inputs, C = 10 classes).
 
     Controls: `depth` (IntSlider, the number of hidden layers), `width` (IntSlider, H units in
@@ -67,29 +66,45 @@ class LayerStackExplorer:
     draws the stack: forward shapes on the left (top to bottom), backward on the right.
     """
 
+    MAX_DEPTH = 4
+
     def __init__(self, depth=1, width=50, activation="relu", batch_size=100, input_size=784,
                  output_size=10, show_plot=True):
         self.batch_size, self.input_size, self.output_size = batch_size, input_size, output_size
-        self.show_plot = show_plot
-        self.depth = widgets.IntSlider(value=depth, min=1, max=4, description="hidden layers",
-                                       continuous_update=False)
+        self.depth = widgets.IntSlider(value=depth, min=1, max=self.MAX_DEPTH,
+                                       description="hidden layers")
         self.width = widgets.IntSlider(value=width, min=10, max=200, step=10,
-                                       description="width H", continuous_update=False)
+                                       description="width H")
         self.activation = widgets.Dropdown(options=sorted(ACTIVATIONS), value=activation,
                                            description="activation")
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
-        self.figure = None
-        for control in (self.depth, self.width, self.activation):
-            control.observe(lambda _: self.update(), names="value")
-        self.widget = widgets.VBox([
-            widgets.HBox([self.depth, self.width, self.activation]), self.summary, self.out,
-        ])
-        self.update()
+        rows = 2 * self.MAX_DEPTH + 2  # Affine, activation per hidden layer; Affine; the loss
+        self._build([self.depth, self.width, self.activation],
+                    figsize=(7.2, 0.42 * rows + 0.7) if show_plot else None,
+                    figure_layout="none")
 
     def sizes(self):
         """[D, H, ..., H, C] for the current controls."""
         return [self.input_size, *[self.width.value] * self.depth.value, self.output_size]
+
+    def setup_figure(self, fig):
+        ax = fig.add_axes((0, 0, 1, 1))
+        rows = 2 * self.MAX_DEPTH + 2
+        ax.set_xlim(0, 1)
+        ax.set_ylim(rows + 0.1, -1.3)
+        ax.axis("off")
+        ax.text(0.12, -1.0, "forward ↓", ha="center", weight="bold", color="tab:blue")
+        ax.text(0.9, -1.0, "backward ↑", ha="center", weight="bold", color="tab:red")
+        ax.text(0.5, rows, " ", ha="center")  # the lowest row, so that the image has room for it
+
+        def text(x, ha="center", **kwargs):
+            return self.figure.animated(ax.text(x, 0, "", ha=ha, va="center", **kwargs))
+
+        # One set of texts per row, filled in (or hidden) by update.
+        self.boxes = [text(0.42, fontsize=9, bbox={"boxstyle": "round", "fc": "#eeeeee"})
+                      for _ in range(rows)]
+        self.grad_texts = [text(0.66, ha="left", fontsize=8, color="tab:red") for _ in range(rows)]
+        self.forward_texts = [text(0.12, fontsize=8, color="tab:blue") for _ in range(rows + 1)]
+        self.backward_texts = [text(0.9, fontsize=8, color="tab:red") for _ in range(rows + 1)]
 
     def update(self):
         sizes = self.sizes()
@@ -107,36 +122,33 @@ class LayerStackExplorer:
             f"step on a batch of N = {self.batch_size} takes about <b>{madds / 1e6:.1f} million"
             f"</b> multiply-adds (forward, then dW and, after the first layer, dx in backward)."
         )
-        if self.show_plot:
+        if self.figure:
             self._draw(rows)
 
     def _draw(self, rows):
-        fig = Figure(figsize=(7.2, 0.42 * len(rows) + 0.7), dpi=72)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, 1)
-        ax.set_ylim(len(rows) + 0.1, -1.3)
-        ax.axis("off")
-        ax.text(0.12, -1.0, "forward ↓", ha="center", weight="bold", color="tab:blue")
-        ax.text(0.9, -1.0, "backward ↑", ha="center", weight="bold", color="tab:red")
-        for y, row in enumerate(rows):
-            label = row["name"] + "".join(f"  {k} {_shape(s)}" for k, s in row["params"].items())
-            ax.text(0.42, y, label, ha="center", va="center", fontsize=9,
-                    bbox={"boxstyle": "round", "fc": "#dbe9f6" if row["params"] else "#eeeeee"})
-            if row["grads"]:
-                grads = "  ".join(f"{k} {_shape(s)}" for k, s in row["grads"].items())
-                ax.text(0.66, y, grads, ha="left", va="center", fontsize=8, color="tab:red")
-            # Between two layers flows one array: out of the upper = x of the lower, and on the
-            # way back dx of the lower = dout of the upper.
-            above = "x" if y == 0 else "↓"
-            below = "dx" if y == 0 else "↑"
-            ax.text(0.12, y - 0.5, f"{above} {_shape(row['x'])}", ha="center", va="center",
-                    fontsize=8, color="tab:blue")
-            ax.text(0.9, y - 0.5, f"{below} {_shape(row['dx'])}", ha="center", va="center",
-                    fontsize=8, color="tab:red")
-        last = rows[-1]
-        ax.text(0.12, len(rows) - 0.5, f"loss: {_shape(last['out'])}", ha="center",
-                va="center", fontsize=8, color="tab:blue")
-        ax.text(0.9, len(rows) - 0.5, f"dout = 1 ({_shape(last['dout'])})", ha="center",
-                va="center", fontsize=8, color="tab:red")
-        self.figure = fig  # kept for tests, which read the drawn texts
-        show_in(self.out, fig)
+        for y, (box, grad) in enumerate(zip(self.boxes, self.grad_texts)):
+            row = rows[y] if y < len(rows) else None
+            box.set_visible(row is not None)
+            grad.set_visible(bool(row and row["grads"]))
+            if row is None:
+                continue
+            box.set_text(row["name"] + "".join(f"  {k} {_shape(s)}"
+                                               for k, s in row["params"].items()))
+            box.get_bbox_patch().set_facecolor("#dbe9f6" if row["params"] else "#eeeeee")
+            box.set_y(y)
+            grad.set_text("  ".join(f"{k} {_shape(s)}" for k, s in row["grads"].items()))
+            grad.set_y(y)
+        # Between two layers flows one array: out of the upper = x of the lower, and on the way
+        # back dx of the lower = dout of the upper. Above the first: the input; below the last:
+        # the loss and dL/dL = 1.
+        labels = [(f"{'x' if y == 0 else '↓'} {_shape(row['x'])}",
+                   f"{'dx' if y == 0 else '↑'} {_shape(row['dx'])}") for y, row in enumerate(rows)]
+        labels.append((f"loss: {_shape(rows[-1]['out'])}",
+                       f"dout = 1 ({_shape(rows[-1]['dout'])})"))
+        for y, (forward, backward) in enumerate(zip(self.forward_texts, self.backward_texts)):
+            for artist, label in ((forward, 0), (backward, 1)):
+                artist.set_visible(y < len(labels))
+                if y < len(labels):
+                    artist.set_text(labels[y][label])
+                    artist.set_y(y - 0.5)
+        self.figure.show()
