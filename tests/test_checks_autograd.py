@@ -9,7 +9,7 @@ import pytest
 from check_output import NOT_IMPLEMENTED, one_line
 
 from scratch.autograd import Value as ScratchValue
-from scratch.checks.autograd import check_exp_log
+from scratch.checks.autograd import check_exp_log, check_zero_grad
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "12_autograd.ipynb"
 
@@ -134,3 +134,86 @@ def test_ignoring_the_upstream_gradient_is_named(capsys):
                       ({"log"}, "log must multiply its local derivative")):
         assert not check_exp_log(_with(_exp, _log, _backward_ignoring_upstream(ops)))
         assert hint in one_line(capsys)
+
+
+# --- exercise 2: zero_grad -----------------------------------------------------------------
+
+def _zero_grad_solution(root):
+    for node in _notebook()["topological_order"](root):
+        node.grad = 0.0
+
+
+def test_zero_grad_right_answers(capsys):
+    from scratch.autograd import topological_order
+
+    def iterative(root):  # scratch's order works on any recorded graph
+        for node in topological_order(root):
+            node.grad = 0
+
+    def returns_the_nodes(root):
+        nodes = topological_order(root)
+        for node in nodes:
+            node.grad = 0.0
+        return nodes
+
+    for solution in (_zero_grad_solution, iterative, returns_the_nodes):
+        assert check_zero_grad(solution), solution.__name__
+        assert one_line(capsys) == (
+            "zero_grad: OK (a second backward() gives the first one's gradients)")
+
+
+def test_the_notebooks_zero_grad_passes(capsys):
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    namespace = _notebook()
+    exec(_cell(cells, "def zero_grad"), namespace)  # noqa: S102 - the notebook's solution
+    assert check_zero_grad(namespace["zero_grad"])
+    assert one_line(capsys).startswith("zero_grad: OK")
+
+
+def test_zero_grad_mistakes(capsys):
+    order = _notebook()["topological_order"]
+
+    def nothing(root):
+        pass
+
+    def inputs_only(root):
+        for node in order(root):
+            if not node.parents:
+                node.grad = 0.0
+        root.grad = 0.0
+
+    def operations_only(root):
+        for node in order(root):
+            if node.parents:
+                node.grad = 0.0
+
+    def rebuilds(root):
+        for node in order(root):
+            node.grad = 0.0
+        root.parents = root.parents[:1]
+
+    def touches_data(root):
+        for node in order(root):
+            node.grad, node.data = 0.0, 0.0
+
+    def clears_the_rules(root):  # zeroes grads and local derivatives: the second pass breaks
+        for node in order(root):
+            node.grad = 0.0
+            node.local_grads = tuple(0.0 for _ in node.local_grads)
+
+    def stub(root):
+        raise NotImplementedError
+
+    cases = [
+        (nothing, "z = (x + y) * y: the output's own grad is still 1"),
+        (inputs_only, "the inner nodes (such as x + y) keep their gradients"),
+        (operations_only, "an input still has a gradient: zero the inputs too"),
+        (rebuilds, "zero_grad must change only .grad, not data or the graph"),
+        (touches_data, "zero_grad must change only .grad"),
+        (clears_the_rules, "after zero_grad and a second backward, d/dx is 0, expected 2"),
+        (stub, NOT_IMPLEMENTED),
+    ]
+    for solution, hint in cases:
+        assert not check_zero_grad(solution), solution.__name__
+        line = one_line(capsys)
+        assert line.startswith("zero_grad: not yet - ") and hint in line, line

@@ -1,7 +1,9 @@
-"""Checks for notebook 12's exercises: `exp` and `log` added to the notebook's own Value.
+"""Checks for notebook 12's exercises: `exp` and `log` added to the notebook's own Value, and
+`zero_grad(root)`, which clears the gradients of a whole graph before a second backward pass.
 
-The reference is written here with `math` and centred differences, independent of
-`scratch.autograd`; a Value class taken from scratch.autograd is refused.
+The references are written here (`math`, centred differences, and `_Ref`, a minimal recorded
+value with its own backward pass), independent of `scratch.autograd`; a Value class taken from
+scratch.autograd is refused.
 """
 
 import math
@@ -9,7 +11,7 @@ import math
 from scratch.autograd import Value as ScratchValue
 from scratch.checks import Fail, run_check
 
-__all__ = ["check_exp_log"]
+__all__ = ["check_exp_log", "check_zero_grad"]
 
 
 def _numerical(f, x, h=1e-6):
@@ -65,3 +67,89 @@ def check_exp_log(value_class):
         return "(against math.exp, math.log and numerical gradients)"
 
     return run_check("Value.exp and Value.log", check)
+
+
+class _Ref:
+    """A recorded number as in the notebook (data, grad, parents, local_grads, op)."""
+
+    def __init__(self, data, parents=(), local_grads=(), op=""):
+        self.data, self.grad = float(data), 0.0
+        self.parents, self.local_grads, self.op = parents, local_grads, op
+
+    def __add__(self, other):
+        return _Ref(self.data + other.data, (self, other), (1.0, 1.0), "+")
+
+    def __mul__(self, other):
+        return _Ref(self.data * other.data, (self, other), (other.data, self.data), "*")
+
+    def nodes(self):
+        """Every node this one depends on, each after its parents (iterative, any depth)."""
+        order, seen, stack = [], set(), [(self, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+            elif id(node) not in seen:
+                seen.add(id(node))
+                stack.append((node, True))
+                stack.extend((p, False) for p in node.parents)
+        return order
+
+    def backward(self):
+        self.grad = 1.0
+        for node in reversed(self.nodes()):
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local * node.grad
+
+
+def _graphs():
+    """(name, root, inputs, expected gradients of root with respect to the inputs)."""
+    x, y = _Ref(1.0), _Ref(2.0)
+    yield "z = (x + y) * y", (x + y) * y, {"x": x, "y": y}, {"x": 2.0, "y": 5.0}
+    a, b, c = _Ref(0.5), _Ref(-2.0), _Ref(3.0)
+    h = a * b + c  # used three times, through a chain of 20 products
+    out = h * h
+    for _ in range(20):
+        out = out * _Ref(0.9) + h
+    expected = {key: 0.0 for key in "abc"}
+    for key, v in (("a", a), ("b", b), ("c", c)):  # numerically, with plain floats
+        def f(u, key=key):
+            args = {"a": a.data, "b": b.data, "c": c.data, key: u}
+            hh = args["a"] * args["b"] + args["c"]
+            o = hh * hh
+            for _ in range(20):
+                o = o * 0.9 + hh
+            return o
+        expected[key] = _numerical(f, v.data)
+    yield "a longer graph", out, {"a": a, "b": b, "c": c}, expected
+
+
+def check_zero_grad(zero_grad):
+    """zero_grad(root): set .grad to 0 on every node root depends on (root included), changing
+    nothing else, so that a second root.backward() gives the right gradients again."""
+
+    def check():
+        for name, root, inputs, expected in _graphs():
+            nodes = root.nodes()
+            data = [(n.data, n.parents) for n in nodes]
+            root.backward()
+            zero_grad(root)
+            if [(n.data, n.parents) for n in nodes] != data:
+                raise Fail("zero_grad must change only .grad, not data or the graph")
+            left = [n for n in nodes if n.grad != 0.0]
+            if root in left:
+                raise Fail(f"{name}: the output's own grad is still {root.grad:g}")
+            if any(not n.parents for n in left):
+                raise Fail(f"{name}: an input still has a gradient: zero the inputs too")
+            if left:
+                raise Fail(f"{name}: the inner nodes (such as x + y) keep their gradients from "
+                           "the first pass, and a second backward passes them on again: zero "
+                           "every node of the graph, not only the inputs")
+            root.backward()
+            for key, v in inputs.items():
+                if not math.isclose(v.grad, expected[key], rel_tol=1e-6):
+                    raise Fail(f"{name}: after zero_grad and a second backward, d/d{key} is "
+                               f"{v.grad:.6g}, expected {expected[key]:.6g}")
+        return "(a second backward() gives the first one's gradients)"
+
+    return run_check("zero_grad", check)
