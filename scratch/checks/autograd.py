@@ -2,13 +2,14 @@
 `zero_grad(root)`, which clears the gradients of a whole graph before a second backward pass.
 
 The references are written here (`math`, centred differences, and `_Ref`, a minimal recorded
-value with its own backward pass), independent of `scratch.autograd`; a Value class taken from
+value with its own backward pass; only the graph walk comes from `scratch.autograd`); a Value class taken from
 scratch.autograd is refused.
 """
 
 import math
 
 from scratch.autograd import Value as ScratchValue
+from scratch.autograd import topological_order
 from scratch.checks import Fail, run_check
 
 __all__ = ["check_exp_log", "check_zero_grad"]
@@ -83,17 +84,8 @@ class _Ref:
         return _Ref(self.data * other.data, (self, other), (other.data, self.data), "*")
 
     def nodes(self):
-        """Every node this one depends on, each after its parents (iterative, any depth)."""
-        order, seen, stack = [], set(), [(self, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-            elif id(node) not in seen:
-                seen.add(id(node))
-                stack.append((node, True))
-                stack.extend((p, False) for p in node.parents)
-        return order
+        """Every node this one depends on, each after its parents (any depth)."""
+        return topological_order(self)
 
     def backward(self):
         self.grad = 1.0
