@@ -2,8 +2,8 @@
 `zero_grad(root)`, which clears the gradients of a whole graph before a second backward pass.
 
 The references are written here (`math`, centred differences, and `_Ref`, a minimal recorded
-value with its own backward pass; only the graph walk comes from `scratch.autograd`); a Value class taken from
-scratch.autograd is refused.
+value with its own backward pass; only the graph walk comes from `scratch.autograd`); a Value
+class taken from scratch.autograd is refused.
 """
 
 import math
