@@ -24,16 +24,24 @@ def node_name(k):
     return f"n{k}"
 
 
-def _levels(order):
+def _users(order):
+    """For every node, the operations that take it as an input (one entry per use)."""
+    users = {id(node): [] for node in order}
+    for node in order:
+        for parent in node.parents:
+            users[id(parent)].append(node)
+    return users
+
+
+def _levels(order, users):
     """Column of every node: 0 for inputs, 1 + the largest column of its parents for an
     operation; an input then moves to one column left of the first operation that uses it."""
     level = {}
     for node in order:
         level[id(node)] = 1 + max((level[id(p)] for p in node.parents), default=-1)
-    for node in reversed(order):
+    for node in order:
         if not node.parents:
-            users = [level[id(u)] for u in order if any(p is node for p in u.parents)]
-            level[id(node)] = min(users, default=1) - 1
+            level[id(node)] = min((level[id(u)] for u in users[id(node)]), default=1) - 1
     return level
 
 
@@ -48,13 +56,11 @@ def _inputs_in_reading_order(order):
     return leaves or [order[0]]
 
 
-def _rows(order, level):
+def _rows(order, level, users):
     """Heights: inputs of column 0 from the top down, an operation at the mean height of its
     inputs, a later input below its column's other nodes; then nodes of a column at least
     ROW apart."""
     height, columns = {}, sorted(set(level.values()))
-    used_in = {id(n): {level[id(u)] for u in order if any(p is n for p in u.parents)}
-               for n in order}
     for column in columns:
         nodes = [n for n in order if level[id(n)] == column]
         placed = []
@@ -65,7 +71,8 @@ def _rows(order, level):
         leaves = [n for n in _inputs_in_reading_order(order) if level[id(n)] == column]
         # An input that also feeds a later column goes one row further down, so that its long
         # arrow passes below the operations in between.
-        gaps = [ROW * (2 if len(used_in[id(n)]) > 1 else 1) for n in leaves]
+        gaps = [ROW * (2 if len({level[id(u)] for u in users[id(n)]}) > 1 else 1)
+                for n in leaves]
         top = min((height[id(n)] for n in placed), default=(sum(gaps) + ROW) / 2)
         for leaf, drop in zip(leaves, itertools.accumulate(gaps)):
             height[id(leaf)] = top - drop
@@ -85,8 +92,9 @@ def value_graph(root, names=None, title="", grads=True):
     """
     label_of = {id(v): label for label, v in (names or {}).items()}
     order = topological_order(root)
-    level = _levels(order)
-    height = _rows(order, level)
+    users = _users(order)
+    level = _levels(order, users)
+    height = _rows(order, level, users)
     name = {id(node): node_name(k) for k, node in enumerate(order)}
     g = Graph(title=title)
     for node in order:
