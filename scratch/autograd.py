@@ -1,8 +1,9 @@
 """Automatic differentiation: values that remember how they were made.
 
-Every result of an operation records its inputs (`parents`) and a function `_backward` that
-adds the operation's local derivative times the result's gradient into each input's `grad`:
-the backward rules of notebooks 01-04, attached to the values as they are computed. `backward()`
+Every result of an operation records its inputs (`parents`) and how to pass its gradient back
+to them (`_backward`), which adds the operation's local derivative times the result's gradient
+into each input's `grad`: the backward rules of notebooks 01-04, attached to the values as they
+are computed (a `Value` keeps its local derivatives as numbers, `local_grads`). `backward()`
 then visits the recorded graph from the output back to the inputs, each node after every node
 that used it, so a value used twice collects the sum of its gradients (`+=`).
 
@@ -39,7 +40,6 @@ class _Node:
 
     def __init__(self, parents, op):
         self.parents, self.op = parents, op
-        self._backward = lambda: None  # inputs (leaves) have nothing to pass on
 
     def backward(self):
         """Gradients of this node with respect to every node it depends on, into their `grad`.
@@ -53,11 +53,15 @@ class _Node:
 
 
 class Value(_Node):
-    """A number with a gradient: `Value(2.0) * 3 + 1`, then `.backward()` fills `.grad`."""
+    """A number with a gradient: `Value(2.0) * 3 + 1`, then `.backward()` fills `.grad`.
 
-    def __init__(self, data, parents=(), op=""):
+    parents: the Values it was computed from; local_grads: d(self)/d(parent) for each of them,
+    computed with the forward value (an input has neither).
+    """
+
+    def __init__(self, data, parents=(), op="", local_grads=()):
         super().__init__(parents, op)
-        self.data, self.grad = float(data), 0.0
+        self.data, self.grad, self.local_grads = float(data), 0.0, local_grads
 
     def __repr__(self):
         return f"Value(data={self.data:.4g}, grad={self.grad:.4g})"
@@ -65,61 +69,44 @@ class Value(_Node):
     def zero_grad(self):
         self.grad = 0.0
 
+    def _backward(self):
+        """The chain rule at one node: each input gets local derivative x this gradient."""
+        for parent, local in zip(self.parents, self.local_grads):
+            parent.grad += local * self.grad  # += : an input used twice collects both
+
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        out = Value(self.data + other.data, (self, other), "+")
-
-        def _backward():  # d(a + b)/da = d(a + b)/db = 1: the gradient passes on unchanged
-            self.grad += out.grad
-            other.grad += out.grad
-        out._backward = _backward
-        return out
+        # d(a + b)/da = d(a + b)/db = 1: the gradient passes on unchanged
+        return Value(self.data + other.data, (self, other), "+", (1.0, 1.0))
 
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        out = Value(self.data * other.data, (self, other), "*")
-
-        def _backward():  # d(ab)/da = b, d(ab)/db = a: each input gets the other one
-            self.grad += other.data * out.grad
-            other.grad += self.data * out.grad
-        out._backward = _backward
-        return out
+        # d(ab)/da = b, d(ab)/db = a: each input gets the other one
+        return Value(self.data * other.data, (self, other), "*", (other.data, self.data))
 
     def __pow__(self, exponent):
         if not isinstance(exponent, (int, float)):
             raise TypeError(f"Value.__pow__: the exponent must be a number, got "
                             f"{type(exponent).__name__}")
-        out = Value(self.data**exponent, (self,), f"**{exponent:g}")
-
-        def _backward():  # d(a^k)/da = k a^(k-1)
-            self.grad += exponent * self.data ** (exponent - 1) * out.grad
-        out._backward = _backward
-        return out
-
-    def _unary(self, value, local_derivative, op):
-        """A one-input operation whose local derivative is known at the result."""
-        out = Value(value, (self,), op)
-
-        def _backward():
-            self.grad += local_derivative * out.grad
-        out._backward = _backward
-        return out
+        # d(a^k)/da = k a^(k-1), infinite at a = 0 for k < 1 (the slope of sqrt at 0)
+        local = exponent * self.data ** (exponent - 1) if self.data or exponent >= 1 else math.inf
+        return Value(self.data**exponent, (self,), f"**{exponent:g}", (local,))
 
     def relu(self):
-        return self._unary(max(self.data, 0.0), float(self.data > 0), "relu")
+        return Value(max(self.data, 0.0), (self,), "relu", (float(self.data > 0),))
 
     def exp(self):
         e = math.exp(self.data)
-        return self._unary(e, e, "exp")  # d(e^a)/da = e^a, the result itself
+        return Value(e, (self,), "exp", (e,))  # d(e^a)/da = e^a, the result itself
 
     def log(self):
         if self.data <= 0:
             raise ValueError(f"Value.log: the input must be positive, got {self.data}")
-        return self._unary(math.log(self.data), 1.0 / self.data, "log")
+        return Value(math.log(self.data), (self,), "log", (1.0 / self.data,))
 
     def tanh(self):
         y = math.tanh(self.data)
-        return self._unary(y, 1.0 - y * y, "tanh")
+        return Value(y, (self,), "tanh", (1.0 - y * y,))
 
     # The rest is spelled with the operations above.
     def __neg__(self):
@@ -165,6 +152,7 @@ class Tensor(_Node):
         super().__init__(parents, op)
         self.data = np.array(data, dtype=np.float64)
         self.grad = np.zeros_like(self.data)
+        self._backward = lambda: None  # an operation replaces it; an input has nothing to pass on
 
     def __repr__(self):
         return f"Tensor(shape={self.data.shape}, op={self.op!r})"

@@ -172,3 +172,11 @@ def test_tensor_training_follows_the_same_loss_curve():
         for key in arrays:
             arrays[key] = arrays[key] - 0.5 * params[key].grad
             net.params[key] -= 0.5 * grads[key]
+
+
+def test_local_derivatives_are_recorded_with_the_forward_value():
+    x, y = Value(2.0), Value(5.0)
+    z = x * y + x
+    assert z.local_grads == (1.0, 1.0) and z.parents[0].local_grads == (5.0, 2.0)
+    root = Value(0.0) ** 0.5  # the square root's slope at 0 is infinite, not an error
+    assert root.data == 0.0 and root.local_grads == (math.inf,)

@@ -1,0 +1,89 @@
+"""Notebook 12's backward stepper, driven by clicking its buttons (no browser): what the summary
+says and what the figure draws after every Step and Reset."""
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Circle  # noqa: E402
+
+from scratch.plots.graphs import BACKWARD_COLOR  # noqa: E402
+from scratch.plots.recorded import value_graph  # noqa: E402
+from scratch.widgets.autograd import EXPRESSIONS, BackwardStepper  # noqa: E402
+
+
+def _red_texts(stepper):
+    return sorted(t.get_text() for t in stepper.figure.axes[0].texts
+                  if t.get_color() == BACKWARD_COLOR)
+
+
+def _rings(stepper):
+    """Centres of the red rings drawn around the current node."""
+    return [p.center for p in stepper.figure.axes[0].patches
+            if isinstance(p, Circle) and not p.get_fill()]
+
+
+def _xy(stepper, label):
+    return next(n.xy for n in _graph_nodes(stepper) if n.label == label)
+
+
+def _graph_nodes(stepper):
+    return value_graph(stepper.root, stepper.names).nodes.values()
+
+
+def test_before_the_first_step_only_the_output_has_a_gradient():
+    s = BackwardStepper("z = (x + y) * y")
+    assert "Backward starts at the output with its own gradient 1" in s.summary.value
+    assert _red_texts(s) == ["1", "grad 0", "grad 0"]
+    assert _rings(s) == []
+    assert s.figure.axes[0].get_title() == "z = (x + y) * y"
+
+
+def test_each_step_shows_local_times_upstream_and_the_gradients_accumulate():
+    s = BackwardStepper("z = (x + y) * y")
+    s.step.click()
+    assert "Step 1 of 2: the <b>×</b> node (value 6, gradient 1)" in s.summary.value
+    assert "into y: local derivative 3 × upstream 1 = <b>3</b>; its grad 0 → 3" in s.summary.value
+    assert "into the + node: local derivative 2 × upstream 1 = <b>2</b>" in s.summary.value
+    # The × node's two arrows now carry 2 and 3; y has collected 3 so far.
+    assert _red_texts(s) == sorted(["1", "2", "3", "grad 0", "grad 3"])
+    assert _rings(s) == [pytest.approx(_xy(s, "×"))]
+    s.step.click()
+    assert "into y: local derivative 1 × upstream 2 = <b>2</b>; its grad 3 → 5" in s.summary.value
+    assert "Backward done: dz/dx = 2, dz/dy = 5" in s.summary.value
+    assert _red_texts(s) == sorted(["1", "2", "3", "2", "2", "grad 2", "grad 5"])
+    assert _rings(s) == [pytest.approx(_xy(s, "+"))]
+    figure, summary = s.figure, s.summary.value
+    s.step.click()  # nothing left to do: nothing changes
+    assert s.figure is figure and s.summary.value == summary and s.position == 2
+
+
+def test_reset_starts_again_and_the_menu_changes_the_expression():
+    s = BackwardStepper("z = (x + y) * y")
+    s.step.click()
+    s.reset.click()
+    assert s.position == 0 and _red_texts(s) == ["1", "grad 0", "grad 0"]
+    s.expression.value = "price = apple * count * tax"
+    assert s.figure.axes[0].get_title() == "price = apple * count * tax"
+    labels = {t.get_text() for t in s.figure.axes[0].texts}
+    assert {"apple", "apple count", "tax", "price", "100", "220"} <= labels
+    s.step.click()
+    assert "into tax: local derivative 200 × upstream 1 = <b>200</b>" in s.summary.value
+    s.step.click()
+    assert "Backward done: dprice/dapple = 2.2, dprice/dapple count = 110, dprice/dtax = 200" \
+        in s.summary.value
+    assert plt.get_fignums() == []  # Figure objects, never pyplot
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_stepping_to_the_end_equals_backward(expression):
+    s = BackwardStepper(expression, show_figure=False)
+    for _ in range(len(s.queue)):
+        s.do_step()
+    reference_root, reference_names = EXPRESSIONS[expression]()
+    reference_root.backward()
+    for name, value in s.names.items():
+        assert value.grad == pytest.approx(reference_names[name].grad), name
+    assert s.figure is None
