@@ -17,6 +17,17 @@ def _stub(*args):
     raise NotImplementedError
 
 
+def _expect(check, cases, capsys, ok_line):
+    """Each (solution, hint): None must pass with ok_line, a hint must appear in 'not yet'."""
+    what = ok_line.split(":")[0]
+    for solution, hint in cases:
+        passed, line = check(solution), one_line(capsys)
+        if hint is None:
+            assert passed and line == ok_line
+        else:
+            assert not passed and line.startswith(f"{what}: not yet - ") and hint in line, line
+
+
 def _dropout(train=None, test=None, back=None, keep=None):
     """An inverted-dropout class with one part replaced by a mistake."""
 
@@ -68,14 +79,8 @@ def test_inverted_dropout(capsys):
          "must reuse the mask"),
         (_Stub, NOT_IMPLEMENTED),
     ]
-    for solution, hint in cases:
-        passed = check_inverted_dropout(solution)
-        line = one_line(capsys)
-        if hint is None:
-            assert passed and line == (
-                "InvertedDropout: OK (and the training output's mean equals the test output)")
-        else:
-            assert not passed and line.startswith("InvertedDropout: not yet - ") and hint in line
+    _expect(check_inverted_dropout, cases, capsys,
+            "InvertedDropout: OK (and the training output's mean equals the test output)")
 
 
 def _split(x, t, rate, rng):
@@ -125,14 +130,8 @@ def test_split_validation(capsys):
         (unshuffled, "shuffle first"),
         (_stub, NOT_IMPLEMENTED),
     ]
-    for solution, hint in cases:
-        passed = check_split_validation(solution)
-        line = one_line(capsys)
-        if hint is None:
-            assert passed and line == ("split_validation: OK (a shuffled partition of the "
-                                       "training data, labels kept with their images)")
-        else:
-            assert not passed and line.startswith("split_validation: not yet - ") and hint in line
+    _expect(check_split_validation, cases, capsys, "split_validation: OK (a shuffled "
+            "partition of the training data, labels kept with their images)")
 
 
 def _lr_range(results, top):
@@ -154,11 +153,5 @@ def test_lr_range(capsys):
         (lambda results, top: _lr_range(results, top)[0], "two numbers"),
         (_stub, NOT_IMPLEMENTED),
     ]
-    for solution, hint in cases:
-        passed = check_lr_range(solution)
-        line = one_line(capsys)
-        if hint is None:
-            assert passed and line == "lr_range: OK (the learning rates of the best trials)"
-        else:
-            assert not passed and line.startswith("lr_range: not yet - ") and hint in line
+    _expect(check_lr_range, cases, capsys, "lr_range: OK (the learning rates of the best trials)")
     assert _lr_range(SEARCH_RESULTS, 3) == (0.048, 0.21)  # the reference, worked out by hand
