@@ -273,7 +273,9 @@ class Dropout(Layer):
 
     forward(x, train_flg=True): in training, out = x * mask with a fresh random mask (True with
     probability 1 - dropout_ratio); in testing, out = x * (1 - dropout_ratio), the expected
-    value of the training output (the book's form). backward(dout) = dout * mask, the same mask.
+    value of the training output (the book's form). backward(dout) = dout * mask, the mask of
+    the last forward; after a test-mode forward, dout * (1 - dropout_ratio) (the book's backward
+    would reuse the last training mask there).
     rng: a np.random.Generator or seed for the masks.
     """
 
@@ -290,9 +292,10 @@ class Dropout(Layer):
     def forward(self, x, train_flg=True):
         """x: any shape -> out: same shape."""
         x = check_input(x, f"{self.name}.forward")
-        if not train_flg:
-            return x * (1.0 - self.dropout_ratio)
-        self.mask = self.rng.random(x.shape) >= self.dropout_ratio  # kept with 1 - ratio
+        if train_flg:
+            self.mask = self.rng.random(x.shape) >= self.dropout_ratio  # kept with 1 - ratio
+        else:  # every unit kept, scaled by its chance of being kept in training
+            self.mask = np.full(x.shape, 1.0 - self.dropout_ratio, dtype=x.dtype)
         return x * self.mask
 
     def backward(self, dout):

@@ -4,6 +4,9 @@ An epoch is one pass over a fresh random permutation of the training set, cut in
 ceil(N / batch_size) minibatches (the last one smaller when batch_size does not divide N).
 The book instead draws batches with replacement and counts epochs with a float
 (`iter % 468.75` for 60,000 / 128), so some "epochs" are never evaluated.
+
+`split_validation` holds out part of the training data as a validation set (the book's
+`shuffle_dataset` and split, section 6.5.1), for choosing hyperparameters without the test set.
 """
 
 import math
@@ -14,31 +17,59 @@ from scratch.optimizers import get_optimizer
 from scratch.validation import check_int
 
 
+def split_validation(x, t, validation_rate=0.2, rng=0):
+    """Shuffle (x, t), then cut it in two: returns ((x_train, t_train), (x_val, t_val)).
+
+    x: (N, ...), t: (N,) or (N, C). int(N * validation_rate) samples go to the validation set
+    and the rest to training, as pairs (an image keeps its label); no sample lands in both.
+    Shuffled first because a data set may be sorted (by class, by writer, by date), and the
+    last 20% of a sorted set is not like the rest. rng: np.random.Generator or seed.
+    The inputs are not modified (fancy indexing copies).
+    """
+    if len(x) != len(t):
+        raise ValueError(f"split_validation: x has {len(x)} samples but t has {len(t)} labels")
+    if not 0 < validation_rate < 1:
+        raise ValueError(f"split_validation: validation_rate must be in (0, 1), got "
+                         f"{validation_rate!r}")
+    order = np.random.default_rng(rng).permutation(len(x))
+    n_val = int(len(x) * validation_rate)
+    val, train = order[:n_val], order[n_val:]
+    return (x[train], t[train]), (x[val], t[val])
+
+
 class Trainer:
     """Trains `network` (anything with loss_and_gradient, accuracy and params) by minibatch.
 
-    x_train: (N, D), t_train: (N,) or (N, C); x_test, t_test likewise for the test set.
+    x_train: (N, D), t_train: (N,) or (N, C); x_test, t_test likewise for the test set
+        (optional: None measures no test accuracy, as when choosing hyperparameters);
+    x_val, t_val: an optional validation set (see `split_validation`), measured likewise.
     epochs: passes over the training set; batch_size: samples per step.
     optimizer: a name ('sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam') with
         optimizer_param (e.g. {'lr': 0.1}), or an optimizer instance.
     evaluate_sample_num_per_epoch: accuracy is measured on the first this-many samples of each
         set at the end of every epoch (None: all of them).
     rng: np.random.Generator or seed for the batch order; progress: show a progress bar.
-    After train(): train_loss_list (one loss per step), train_acc_list and test_acc_list (one
-    accuracy per epoch).
+    After train(): train_loss_list (one loss per step), train_acc_list, val_acc_list and
+    test_acc_list (one accuracy per epoch; empty for a set that was not given). Accuracies are
+    measured in test mode (`network.accuracy`: no dropout, batch norm's running averages).
     """
 
-    def __init__(self, network, x_train, t_train, x_test, t_test, epochs=20, batch_size=100,
-                 optimizer="sgd", optimizer_param=None, evaluate_sample_num_per_epoch=None,
-                 *, rng=0, progress=True):
+    def __init__(self, network, x_train, t_train, x_test=None, t_test=None, epochs=20,
+                 batch_size=100, optimizer="sgd", optimizer_param=None,
+                 evaluate_sample_num_per_epoch=None, *, x_val=None, t_val=None, rng=0,
+                 progress=True):
         where = "Trainer"
-        for name, x, t in (("train", x_train, t_train), ("test", x_test, t_test)):
-            if len(x) != len(t):
+        for name, x, t in (("train", x_train, t_train), ("test", x_test, t_test),
+                           ("val", x_val, t_val)):
+            if (x is None) != (t is None):
+                raise ValueError(f"{where}: give both x_{name} and t_{name}, or neither")
+            if x is not None and len(x) != len(t):
                 raise ValueError(
                     f"{where}: x_{name} has {len(x)} samples but t_{name} has {len(t)} labels"
                 )
         self.network = network
         self.x_train, self.t_train, self.x_test, self.t_test = x_train, t_train, x_test, t_test
+        self.x_val, self.t_val = x_val, t_val
         self.epochs = check_int(epochs, where, "epochs")
         self.batch_size = check_int(batch_size, where, "batch_size")
         self.optimizer = get_optimizer(optimizer, **(optimizer_param or {}))
@@ -52,6 +83,7 @@ class Trainer:
         self.current_iter = 0
         self.current_epoch = 0
         self.train_loss_list, self.train_acc_list, self.test_acc_list = [], [], []
+        self.val_acc_list = []
 
     def train_step(self, x_batch, t_batch):
         """One forward/backward pass and one update on a minibatch; returns its loss."""
@@ -62,13 +94,16 @@ class Trainer:
         return loss
 
     def evaluate(self):
-        """Append (and return) the train and test accuracies on the evaluation samples."""
-        n = self.eval_num
-        train_acc = self.network.accuracy(self.x_train[:n], self.t_train[:n])
-        test_acc = self.network.accuracy(self.x_test[:n], self.t_test[:n])
-        self.train_acc_list.append(train_acc)
-        self.test_acc_list.append(test_acc)
-        return train_acc, test_acc
+        """Append the accuracies on the evaluation samples of every set given; return them as a
+        dict {"train_acc": ..., "val_acc": ..., "test_acc": ...} (only the sets given)."""
+        n, accuracies = self.eval_num, {}
+        for name, x, t, history in (("train", self.x_train, self.t_train, self.train_acc_list),
+                                    ("val", self.x_val, self.t_val, self.val_acc_list),
+                                    ("test", self.x_test, self.t_test, self.test_acc_list)):
+            if x is not None:
+                accuracies[f"{name}_acc"] = self.network.accuracy(x[:n], t[:n])
+                history.append(accuracies[f"{name}_acc"])
+        return accuracies
 
     def train(self):
         """Run all epochs. Prints nothing; the progress bar shows the loss and accuracies."""
@@ -91,10 +126,10 @@ class Trainer:
                     if bar is not None:
                         bar.update(1)
                 self.current_epoch += 1
-                train_acc, test_acc = self.evaluate()
+                accuracies = self.evaluate()
                 if bar is not None:
                     bar.set_postfix(epoch=self.current_epoch, loss=f"{loss:.3f}",
-                                    train_acc=f"{train_acc:.3f}", test_acc=f"{test_acc:.3f}")
+                                    **{k: f"{v:.3f}" for k, v in accuracies.items()})
         finally:
             if bar is not None:
                 bar.close()

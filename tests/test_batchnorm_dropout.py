@@ -134,6 +134,18 @@ def test_dropout_gradient_with_the_mask_held_fixed(rng):
     assert rel_error(dx, numeric) < TOL
 
 
+def test_dropout_test_mode_is_deterministic_and_its_backward_scales(rng):
+    layer = Dropout(0.4, rng=3)
+    x, dout = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
+    layer.forward(x)  # a training mask first: the test-mode backward must not reuse it
+    first, second = layer.forward(x, train_flg=False), layer.forward(x, train_flg=False)
+    np.testing.assert_array_equal(first, second)
+    np.testing.assert_allclose(layer.backward(dout), 0.6 * dout)  # out = 0.6 x
+    numeric = eval_numerical_gradient_array(lambda: layer.forward(x, train_flg=False), x, dout)
+    assert rel_error(layer.backward(dout), numeric) < TOL
+    assert layer.forward(x.astype(np.float32), train_flg=False).dtype == np.float32
+
+
 def test_dropout_errors():
     with pytest.raises(ValueError, match=r"Dropout: dropout_ratio must be in \[0, 1\), got 1.0"):
         Dropout(1.0)

@@ -5,7 +5,7 @@ import pytest
 
 from scratch.nets import TwoLayerNet
 from scratch.optimizers import Adam
-from scratch.trainer import Trainer
+from scratch.trainer import Trainer, split_validation
 
 
 def blobs(n, rng):
@@ -69,3 +69,42 @@ def test_trainer_errors():
         Trainer(net, x, np.zeros(4, int), x, np.zeros(5, int))
     with pytest.raises(ValueError, match="unknown optimizer 'rmsprpo'"):
         make(optimizer="rmsprpo")
+
+
+def test_a_validation_set_is_measured_and_the_test_set_is_optional():
+    rng = np.random.default_rng(1)
+    (x, t), (xv, tv) = blobs(300, rng), blobs(100, rng)
+    net = TwoLayerNet(2, 8, 3, weight_init_std=0.5)
+    trainer = Trainer(net, x, t, epochs=2, batch_size=50, optimizer_param={"lr": 0.1},
+                      x_val=xv, t_val=tv, progress=False)
+    trainer.train()
+    assert len(trainer.train_acc_list) == len(trainer.val_acc_list) == 2
+    assert trainer.test_acc_list == []
+    assert trainer.val_acc_list[-1] == net.accuracy(xv, tv)
+    assert set(trainer.evaluate()) == {"train_acc", "val_acc"}
+    with_test = make(epochs=1)
+    with_test.train()
+    assert with_test.val_acc_list == [] and len(with_test.test_acc_list) == 1
+    with pytest.raises(ValueError, match="Trainer: give both x_val and t_val, or neither"):
+        Trainer(net, x, t, x_val=xv)
+    with pytest.raises(ValueError, match="Trainer: x_val has 100 samples but t_val has 99"):
+        Trainer(net, x, t, x_val=xv, t_val=tv[:99])
+
+
+def test_split_validation_is_a_shuffled_partition_of_pairs():
+    x = np.arange(50.0).reshape(25, 2)  # row i is (2i, 2i + 1): every row unique
+    t = np.arange(25)  # sorted, as a data set sorted by class would be
+    before = x.copy()
+    (x_train, t_train), (x_val, t_val) = split_validation(x, t, 0.2, rng=3)
+    assert len(x_val) == len(t_val) == 5 and len(x_train) == len(t_train) == 20
+    np.testing.assert_array_equal(x_train[:, 0], 2 * t_train)  # pairs kept together
+    np.testing.assert_array_equal(x_val[:, 0], 2 * t_val)
+    assert sorted([*t_train, *t_val]) == list(range(25))  # every sample once, none in both
+    assert list(t_val) != [20, 21, 22, 23, 24]  # shuffled, not the sorted tail
+    np.testing.assert_array_equal(x, before)
+    again = split_validation(x, t, 0.2, rng=3)
+    np.testing.assert_array_equal(again[1][1], t_val)  # the seed decides
+    with pytest.raises(ValueError, match=r"split_validation: validation_rate must be in \(0, 1\)"):
+        split_validation(x, t, 1.0)
+    with pytest.raises(ValueError, match="split_validation: x has 25 samples but t has 24"):
+        split_validation(x, t[:24])

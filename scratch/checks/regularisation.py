@@ -1,0 +1,178 @@
+"""Checks for notebook 11's exercises: inverted dropout, a validation split, and the range of
+learning rates a search suggests.
+
+Each check compares with a reference written out here in plain NumPy (a mask drawn from the
+same seed, sets of row ids, a sort), never with scratch's own `Dropout` or `split_validation`,
+and refuses solutions that are those.
+"""
+
+import numpy as np
+
+from scratch.checks import Fail, run_check
+from scratch.layers import Dropout
+from scratch.trainer import split_validation
+
+__all__ = ["check_inverted_dropout", "check_split_validation", "check_lr_range",
+           "SEARCH_RESULTS"]
+
+
+def _reference_mask(seed, shape, ratio):
+    """The mask a layer built with rng=seed draws first: kept where random >= ratio."""
+    return np.random.default_rng(seed).random(shape) >= ratio
+
+
+def check_inverted_dropout(layer_class):
+    """layer_class(dropout_ratio, rng): forward(x, train_flg=True) -> x * mask / (1 - ratio) in
+    training (mask = rng.random(x.shape) >= ratio), x itself in testing; backward(dout) ->
+    dout * mask / (1 - ratio), with forward's mask."""
+
+    def check():
+        if isinstance(layer_class, type) and issubclass(layer_class, Dropout):
+            raise Fail("InvertedDropout is scratch.layers.Dropout (or built on it): write "
+                       "forward and backward yourself")
+        ratio, seed = 0.3, 7
+        rng = np.random.default_rng(110)
+        x, dout = rng.standard_normal((20, 30)), rng.standard_normal((20, 30))
+        x_before = x.copy()
+        layer = layer_class(ratio, rng=seed)
+        test_out = np.asarray(layer.forward(x, train_flg=False))
+        if np.allclose(test_out, (1 - ratio) * x):
+            raise Fail("in test mode inverted dropout returns x unchanged: the scaling by "
+                       "1 / (1 - dropout_ratio) happened in training already (multiplying by "
+                       "1 - dropout_ratio is the book's form)")
+        if not np.allclose(test_out, x):
+            raise Fail("in test mode forward(x, train_flg=False) should return x itself")
+        layer = layer_class(ratio, rng=seed)
+        out = np.asarray(layer.forward(x))
+        mask = _reference_mask(seed, x.shape, ratio)
+        if not np.array_equal(x, x_before):
+            raise Fail("forward changed its input x: return a new array")
+        if out.shape != x.shape:
+            raise Fail(f"forward should return x's shape {x.shape}, got {out.shape}")
+        if np.allclose(out, x * ~mask / (1 - ratio)) or np.allclose(out, x * ~mask):
+            raise Fail("a unit is kept with probability 1 - dropout_ratio: "
+                       "mask = self.rng.random(x.shape) >= dropout_ratio")
+        if np.allclose(out, x * mask):
+            raise Fail("the training output should be divided by 1 - dropout_ratio "
+                       "(x * mask alone is the book's form, which scales at test time)")
+        if np.allclose(out, x * mask * (1 - ratio)):
+            raise Fail("divide the kept units by 1 - dropout_ratio, do not multiply")
+        if not np.allclose(out, x * mask / (1 - ratio)):
+            raise Fail("in training draw mask = self.rng.random(x.shape) >= dropout_ratio from "
+                       "the layer's rng (one call) and return x * mask / (1 - dropout_ratio)")
+        dx = np.asarray(layer.backward(dout))
+        if np.allclose(dx, dout * mask):
+            raise Fail("backward must scale like forward: dout * mask / (1 - dropout_ratio)")
+        if not np.allclose(dx, dout * mask / (1 - ratio)):
+            raise Fail("backward must reuse the mask forward drew (keep it as self.mask), "
+                       "not draw a new one: dout * mask / (1 - dropout_ratio)")
+        layer = layer_class(0.5, rng=8)
+        ones = np.ones(4000)
+        mean = np.mean([np.mean(layer.forward(ones)) for _ in range(50)])
+        if not abs(mean - 1.0) < 0.01:  # 200,000 units: the mean is 1 within about 0.002
+            raise Fail("the mean of the training output should be the test output")
+        return "(and the training output's mean equals the test output)"
+
+    return run_check("InvertedDropout", check)
+
+
+def check_split_validation(split):
+    """split(x, t, validation_rate, rng) -> ((x_train, t_train), (x_val, t_val)): a shuffled
+    partition of the given samples with int(N * validation_rate) of them for validation."""
+
+    def check():
+        if split is split_validation:
+            raise Fail("that is scratch.trainer.split_validation: write the split yourself")
+        n, rate = 60, 0.25
+        ids = np.arange(n)
+        x = np.stack([ids, ids + 1000], axis=1).astype(float)  # a row's id is x[:, 0]
+        t = ids // 6  # sorted by label, as data sorted by class would be
+        x_before, t_before = x.copy(), t.copy()
+        result = split(x, t, rate, np.random.default_rng(111))
+        try:
+            (x_train, t_train), (x_val, t_val) = result
+        except (TypeError, ValueError):
+            raise Fail("return ((x_train, t_train), (x_val, t_val)): two pairs") from None
+        x_train, x_val = np.asarray(x_train), np.asarray(x_val)
+        if not (np.array_equal(x, x_before) and np.array_equal(t, t_before)):
+            raise Fail("the split changed the arrays it was given (shuffle a copy, or index)")
+        if len(x_val) != int(n * rate) or len(t_val) != len(x_val):
+            raise Fail(f"with {n} samples and validation_rate {rate} the validation set "
+                       f"should hold int(N * validation_rate) = {int(n * rate)} samples and "
+                       f"as many labels, got {len(x_val)} and {len(t_val)}")
+        if len(t_train) != len(x_train):
+            raise Fail("x_train and t_train should have the same length")
+        for name, part in (("validation", x_val), ("training", x_train)):
+            if part.ndim != 2 or part.shape[1] != 2 or not np.isin(part[:, 0], ids).all() \
+                    or not np.array_equal(part[:, 1], part[:, 0] + 1000):
+                raise Fail(f"your {name} set holds images that are not in the data you passed: "
+                           "both parts must be cut out of the training data, never taken "
+                           "from the test set or anywhere else")
+        val_ids, train_ids = x_val[:, 0].astype(int), x_train[:, 0].astype(int)
+        if np.intersect1d(val_ids, train_ids).size or len(set(val_ids)) < len(val_ids):
+            raise Fail("some images are in the validation set and in the training set (or "
+                       "twice): a validation image must be one the network never trains on")
+        if sorted([*val_ids, *train_ids]) != list(ids):
+            raise Fail("some samples are in neither part: the two parts together should be "
+                       "the whole data set")
+        if not (np.array_equal(t_val, val_ids // 6) and np.array_equal(t_train, train_ids // 6)):
+            raise Fail("the labels no longer belong to their images: index x and t with the "
+                       "same permutation")
+        if set(val_ids) in (set(ids[:len(val_ids)]), set(ids[-len(val_ids):])):
+            raise Fail("the validation set is the first or last part of the data as it came: "
+                       "shuffle first (this data is sorted by label, so your validation set "
+                       "has only some of the classes)")
+        return "(a shuffled partition of the training data, labels kept with their images)"
+
+    return run_check("split_validation", check)
+
+
+# A search of 12 trials as section 4 produces: learning rate, weight decay, validation accuracy.
+SEARCH_RESULTS = [
+    {"lr": 0.0021, "weight_decay": 3.1e-4, "val_acc": 0.37},
+    {"lr": 0.31, "weight_decay": 2.0e-5, "val_acc": 0.81},
+    {"lr": 0.048, "weight_decay": 1.2e-3, "val_acc": 0.90},
+    {"lr": 0.0065, "weight_decay": 4.4e-5, "val_acc": 0.66},
+    {"lr": 0.12, "weight_decay": 8.0e-5, "val_acc": 0.92},
+    {"lr": 0.72, "weight_decay": 0.15, "val_acc": 0.12},
+    {"lr": 0.019, "weight_decay": 6.3e-4, "val_acc": 0.87},
+    {"lr": 0.083, "weight_decay": 0.021, "val_acc": 0.89},
+    {"lr": 0.0011, "weight_decay": 0.0031, "val_acc": 0.21},
+    {"lr": 0.21, "weight_decay": 2.6e-4, "val_acc": 0.91},
+    {"lr": 0.034, "weight_decay": 0.34, "val_acc": 0.12},
+    {"lr": 0.011, "weight_decay": 1.5e-5, "val_acc": 0.80},
+]
+
+
+def _reference_lr_range(results, top):
+    best = sorted(results, key=lambda r: r["val_acc"], reverse=True)[:top]
+    return min(r["lr"] for r in best), max(r["lr"] for r in best)
+
+
+def check_lr_range(lr_range):
+    """lr_range(results, top) -> (low, high): the smallest and the largest learning rate among
+    the `top` trials with the highest validation accuracy. results: a list of dicts with keys
+    'lr', 'weight_decay', 'val_acc'."""
+
+    def check():
+        for top in (3, 5):
+            expected = _reference_lr_range(SEARCH_RESULTS, top)
+            got = lr_range(list(SEARCH_RESULTS), top)
+            try:
+                low, high = (float(v) for v in got)
+            except (TypeError, ValueError):
+                raise Fail("return two numbers, (low, high)") from None
+            worst = sorted(SEARCH_RESULTS, key=lambda r: r["val_acc"])[:top]
+            if np.isclose([low, high], [min(r["lr"] for r in worst),
+                                        max(r["lr"] for r in worst)]).all():
+                raise Fail("those are the worst trials: sort by val_acc from the highest down")
+            if np.isclose([low, high], np.log10(expected)).all():
+                raise Fail("return the learning rates themselves, not their log10")
+            if np.isclose([low, high], expected[::-1]).all():
+                raise Fail("return (low, high): the smaller learning rate first")
+            if not np.isclose([low, high], expected).all():
+                raise Fail(f"for top = {top}: take the {top} trials with the highest val_acc "
+                           "and return the smallest and the largest of their 'lr'")
+        return "(the learning rates of the best trials)"
+
+    return run_check("lr_range", check)
