@@ -137,3 +137,10 @@ def test_batched_accuracy_mistakes(capsys):
         assert not check_batched_accuracy(solution), solution.__name__
         line = one_line(capsys)
         assert line.startswith("batched_accuracy: not yet - ") and hint in line, line
+
+
+def test_confusion_matrix_refuses_the_browsers_own(capsys):
+    from scratch.widgets.training import confusion_counts
+
+    assert not check_confusion_matrix(confusion_counts)
+    assert "count the pairs yourself" in one_line(capsys)

@@ -1,6 +1,7 @@
 """Notebook 03's activation explorer, driven by setting its controls' values (no browser)."""
 
 import matplotlib
+import numpy as np
 import pytest
 
 matplotlib.use("Agg")
@@ -59,3 +60,17 @@ def test_the_figure_marks_the_current_point():
     assert point_f.get_data() == ([-2.0], [y]) and point_df.get_data() == ([-2.0], [slope])
     assert all(list(m.get_xdata()) == [-2.0, -2.0] for m in explorer.markers)
     assert max(explorer.curves[1].get_ydata()) == pytest.approx(0.25)  # sigmoid' at 0
+
+
+def test_the_gradient_after_k_layers_compounds_in_summary_and_figure():
+    explorer = ActivationExplorer("sigmoid", x=0.0, dout=1.0, layers=1)
+    assert "dout &times; f'(x)<sup>1</sup> = <b>0.25</b>" in explorer.summary.value
+    explorer.layers.value = 4
+    assert "dout &times; f'(x)<sup>4</sup> = <b>0.00391</b>" in explorer.summary.value
+    ks, sizes = explorer.decay.get_data()
+    np.testing.assert_array_equal(ks, [1, 2, 3, 4])
+    np.testing.assert_allclose(sizes, 0.25 ** np.arange(1, 5))
+    explorer.activation.value = "ReLU"
+    explorer.x.value = -1.0  # a dead unit: nothing comes back, drawn at the log scale's floor
+    assert "= <b>0</b>." in explorer.summary.value
+    np.testing.assert_allclose(explorer.decay.get_data()[1], 1e-12)

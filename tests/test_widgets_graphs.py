@@ -21,8 +21,17 @@ def test_sum_times_y_summary_follows_the_sliders():
     assert "= 1 + 1.5 = <b>2.5</b>" in e.summary.value
 
 
+def test_shopping_summary_hides_the_formulas_until_asked():
+    e = ShoppingExplorer(show_plot=False)
+    assert "∂price/∂apple = <b>2.2</b>" in e.summary.value
+    assert "apple count × tax" not in e.summary.value
+    e.show_formulas.value = True
+    assert "∂price/∂apple = apple count × tax = <b>2.2</b>" in e.summary.value
+
+
 def test_shopping_summary_gives_the_books_numbers_and_follows_the_sliders():
     e = ShoppingExplorer(show_plot=False)
+    e.show_formulas.value = True
     s = e.summary.value
     assert "price = (200 + 450) × 1.1 = <b>715</b>" in s
     for part in ("∂price/∂apple = apple count × tax = <b>2.2</b>",

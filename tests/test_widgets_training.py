@@ -23,12 +23,24 @@ def _browser(**kwargs):
 def test_slider_and_summary():
     browser = _browser(show_plot=False)
     assert browser.summary.value == (
-        "image 0 (1 of 5): predicted <b>0</b> (p = 0.82), true label <b>0</b>: right"
+        "image 0 (1 of 5): predicted <b>0</b> (p = 0.82), true label <b>0</b>: right. "
+        "1 of the 1 images of a 0 were predicted as 0."
     )
     browser.index.value = 1
-    assert browser.summary.value == (
-        "image 1 (2 of 5): predicted <b>7</b> (p = 0.82), true label <b>1</b>: <b>wrong</b>"
+    assert browser.summary.value.startswith(
+        "image 1 (2 of 5): predicted <b>7</b> (p = 0.82), true label <b>1</b>: <b>wrong</b>. "
     )
+
+
+def test_the_confusion_matrix_counts_pairs_and_outlines_the_current_one():
+    browser = _browser()
+    expected = np.zeros((10, 10), dtype=int)
+    for true, guess in zip(browser.t, browser.predicted):
+        expected[true, guess] += 1
+    np.testing.assert_array_equal(browser.confusion, expected)
+    assert browser.cell.get_xy() == (-0.5, -0.5)  # image 0: true 0, predicted 0
+    browser.index.value = 1
+    assert browser.cell.get_xy() == (7 - 0.5, 1 - 0.5)  # true 1 (row), predicted 7 (column)
 
 
 def test_misclassified_only():

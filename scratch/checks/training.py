@@ -6,7 +6,7 @@ that no function of `scratch` can stand in for the learner's.
 
 import numpy as np
 
-from scratch.checks import Fail, run_check
+from scratch.checks import Fail, refusing_calls, run_check
 
 __all__ = ["check_confusion_matrix", "check_batched_accuracy"]
 
@@ -30,7 +30,11 @@ def check_confusion_matrix(confusion_matrix):
         t[:3] = 3  # class 3 is never predicted: its column must still be there, all zeros
         predicted[predicted == 3] = 0
         expected = _reference_confusion(predicted, t, c)
-        got = np.asarray(confusion_matrix(predicted.copy(), t.copy(), c))
+        from scratch.widgets.training import confusion_counts  # the explorer's own
+
+        with refusing_calls([confusion_counts], "your code calls the prediction browser's "
+                            "confusion_counts: count the pairs yourself"):
+            got = np.asarray(confusion_matrix(predicted.copy(), t.copy(), c))
         if got.shape != (c, c):
             raise Fail(f"return a ({c}, {c}) array, one row per true class and one column per "
                        f"predicted class, even for classes that never occur; got {got.shape}")

@@ -44,20 +44,25 @@ def _note(name, x, slope):
 class ActivationExplorer(Explorer):
     """Explore ReLU, sigmoid and tanh at one input.
 
-    Controls: `activation` (Dropdown: 'ReLU', 'sigmoid', 'tanh'), `x` (FloatSlider, the input)
-    and `dout` (FloatSlider, the upstream gradient). `summary` (HTML) states f(x), f'(x) and
-    dx = dout * f'(x); `out` (Output) plots f and f' on [-6, 6] with the point marked.
+    Controls: `activation` (Dropdown: 'ReLU', 'sigmoid', 'tanh'), `x` (FloatSlider, the input),
+    `dout` (FloatSlider, the upstream gradient) and `layers` (IntSlider, k). `summary` (HTML)
+    states f(x), f'(x), dx = dout * f'(x), and dout * f'(x)**k, what is left of the gradient
+    after k layers that each see this input; `out` (Output) plots f and f' on [-6, 6] with the
+    point marked, and the size of the gradient after 1 to k layers on a log scale.
     """
 
-    def __init__(self, activation="sigmoid", x=1.0, dout=1.0, show_plot=True):
+    def __init__(self, activation="sigmoid", x=1.0, dout=1.0, layers=1, show_plot=True):
         check_choice(activation, list(ACTIVATIONS), "ActivationExplorer", "activation")
         self.activation = widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
                                            description="activation")
         self.x = widgets.FloatSlider(value=x, min=-6.0, max=6.0, step=0.1, description="x")
         self.dout = widgets.FloatSlider(value=dout, min=-2.0, max=2.0, step=0.1,
                                         description="dout")
-        self._build([self.activation, self.x, self.dout],
-                    figsize=(8, 2.8) if show_plot else None)
+        self.layers = widgets.IntSlider(value=layers, min=1, max=10, description="layers k")
+        self._build([self.activation, self.x, self.dout, self.layers],
+                    layout=[widgets.HBox([self.activation, self.x]),
+                            widgets.HBox([self.dout, self.layers])],
+                    figsize=(11, 2.8) if show_plot else None)
         if self.figure:
             # Draw the other activations' curves now, while the cell runs: choosing one later
             # then only pastes its kept background.
@@ -77,16 +82,31 @@ class ActivationExplorer(Explorer):
     def update(self):
         name, x, dout = self.activation.value, self.x.value, self.dout.value
         y, slope, dx = self.values()
+        k = self.layers.value
         self.summary.value = (
             f"{name}({x:.2f}) = <b>{y:.4f}</b>; local derivative f'({x:.2f}) = "
             f"<b>{slope:.4f}</b>; with dout = {dout:.2f} the layer passes back "
-            f"dx = dout &times; f'(x) = <b>{dx:.4f}</b>. {_note(name, x, slope)}"
+            f"dx = dout &times; f'(x) = <b>{dx:.4f}</b>. {_note(name, x, slope)} "
+            f"After {k} layer{'s' if k > 1 else ''} that each see this input, the gradient is "
+            f"dout &times; f'(x)<sup>{k}</sup> = <b>{self.after(k):.3g}</b>."
         )
         if self.figure:
             self._draw(name, x, y, slope)
 
+    def after(self, k):
+        """dout * f'(x)**k: the gradient left after k layers with this local derivative."""
+        return self.dout.value * self.values()[1] ** k + 0.0
+
     def setup_figure(self, fig):
-        self.axes = fig.subplots(1, 2)
+        *self.axes, self.ax_k = fig.subplots(1, 3)
+        self.ax_k.set_yscale("log")
+        self.ax_k.set_ylim(1e-12, 10)
+        self.ax_k.set_xlim(0.5, 10.5)
+        self.ax_k.set_xlabel("layers passed")
+        self.ax_k.set_title("|gradient| after k layers")
+        self.ax_k.grid(alpha=0.3)
+        # Zeros (a ReLU at x <= 0) cannot be drawn on a log scale: the floor stands for them.
+        self.decay = self.figure.animated(self.ax_k.plot([], [], "o-", color="tab:red")[0])
         self.curves = [ax.plot([], [], color=color)[0]
                        for ax, color in zip(self.axes, ("tab:blue", "tab:orange"))]
         # The point and the line through it move with x: drawn on top of the rest (animated).
@@ -116,4 +136,6 @@ class ActivationExplorer(Explorer):
         self.points[1].set_data([x], [slope])
         for marker in self.markers:
             marker.set_xdata([x, x])
+        ks = np.arange(1, self.layers.value + 1)
+        self.decay.set_data(ks, np.maximum(np.abs([self.after(k) for k in ks]), 1e-12))
         self.figure.show(key=name)

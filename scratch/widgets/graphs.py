@@ -67,9 +67,10 @@ class SumTimesYExplorer(_GraphExplorer):
 class ShoppingExplorer(_GraphExplorer):
     """The book's apple and orange purchase with every number on a slider (notebook 02).
 
-    Controls: `apple`, `apple_num`, `orange`, `orange_num` (IntSlider), `tax` (FloatSlider).
-    `summary` (HTML) gives the price and its gradient with respect to every input;
-    `out` (Output) shows the graph.
+    Controls: `apple`, `apple_num`, `orange`, `orange_num` (IntSlider), `tax` (FloatSlider),
+    `show_formulas` (Checkbox, off at first: the notebook asks the learner to work them out).
+    `summary` (HTML) gives the price and its gradient with respect to every input, with the
+    formula of each gradient when `show_formulas` is on; `out` (Output) shows the graph.
     """
 
     def __init__(self, apple=100, apple_num=2, orange=150, orange_num=3, tax=1.1,
@@ -85,8 +86,9 @@ class ShoppingExplorer(_GraphExplorer):
         self.orange = price_slider(orange, "orange")
         self.orange_num = count_slider(orange_num, "oranges")
         self.tax = widgets.FloatSlider(value=tax, min=1.0, max=1.3, step=0.01, description="tax")
-        self._wire([[self.apple, self.apple_num, self.tax], [self.orange, self.orange_num]],
-                   show_plot)
+        self.show_formulas = widgets.Checkbox(value=False, description="show the formulas")
+        self._wire([[self.apple, self.apple_num, self.tax],
+                    [self.orange, self.orange_num, self.show_formulas]], show_plot)
 
     def graph(self):
         return apple_orange_graph(self.apple.value, self.apple_num.value, self.orange.value,
@@ -103,5 +105,7 @@ class ShoppingExplorer(_GraphExplorer):
         ]
         lines = [f"price = ({f(r['apple_price'])} + {f(r['orange_price'])}) × "
                  f"{f(self.tax.value)} = <b>{f(r['price'])}</b>"]
-        lines += [f"∂price/∂{name} = {why} = <b>{f(r[key])}</b>" for name, key, why in rows]
+        shown = self.show_formulas.value
+        lines += [f"∂price/∂{name} = " + (f"{why} = " if shown else "") + f"<b>{f(r[key])}</b>"
+                  for name, key, why in rows]
         return "<br>".join(lines)

@@ -10,6 +10,10 @@ from scratch.widgets.base import Explorer
 
 # Display names in the dropdown -> keys of scratch.optimizers.OPTIMIZERS.
 NAMES = {cls.__name__: key for key, cls in OPTIMIZERS.items()}
+# The optimizers' second hyperparameter: (keyword, symbol, default), None for SGD and AdaGrad.
+HYPER = {"momentum": ("momentum", "α", 0.9), "nesterov": ("momentum", "α", 0.9),
+         "rmsprop": ("decay_rate", "ρ", 0.99), "adam": ("beta1", "β1", 0.9)}
+VALLEYS = {"along the axes": 0.0, "rotated by 45°": 45.0}
 # Beyond this distance from the minimum (the start is 7.3 away) we call the run diverged.
 DIVERGED = 1e3
 
@@ -18,55 +22,100 @@ class PathExplorer(Explorer):
     """Choose an optimizer, its learning rate and a number of steps; see where it goes.
 
     Controls: `optimizer` (Dropdown: SGD, Momentum, ...), `lr` (FloatLogSlider, 1e-3 to 10),
-    `steps` (IntSlider, 1 to 100). Choosing an optimizer resets `lr` to its value in the book's
-    figure (`scratch.plots.paths.BOOK_LRS`). `summary` (HTML) gives the final point and its distance
-    to the minimum; `out` (Output) shows the path on the contour plot.
+    `hyper` (FloatSlider: the momentum α of Momentum and Nesterov, RMSprop's decay ρ, Adam's
+    β1; disabled for SGD and AdaGrad), `steps` (IntSlider, 1 to 100) and `valley` (Dropdown:
+    the valley along the axes, or rotated by 45°). Choosing an optimizer resets `lr` to its
+    value in the book's figure (`scratch.plots.paths.BOOK_LRS`) and `hyper` to its default.
+    `summary` (HTML) gives the final point and its distance to the minimum (and, for the
+    momentum methods, the effective learning rate lr / (1 - α)); `out` (Output) shows the path
+    on the contour plot.
     """
 
-    def __init__(self, optimizer="SGD", lr=None, steps=30, show_plot=True):
+    def __init__(self, optimizer="SGD", lr=None, steps=30, valley="along the axes",
+                 show_plot=True):
         check_choice(optimizer, list(NAMES), "PathExplorer", "optimizer")
+        check_choice(valley, list(VALLEYS), "PathExplorer", "valley")
         self.optimizer = widgets.Dropdown(options=list(NAMES), value=optimizer,
                                           description="optimizer")
         self.lr = widgets.FloatLogSlider(value=BOOK_LRS[NAMES[optimizer]] if lr is None else lr,
                                          base=10, min=-3, max=1, step=0.05,
                                          description="lr", readout_format=".3g")
+        self.hyper = widgets.FloatSlider(value=0.9, min=0.0, max=0.999, step=0.01,
+                                         description="α", readout_format=".3f")
         self.steps = widgets.IntSlider(value=steps, min=1, max=100, description="steps")
-        # A new optimizer resets lr: one update for both changes, not one for each.
+        self.valley = widgets.Dropdown(options=list(VALLEYS), value=valley,
+                                       description="valley")
+        self._set_hyper(NAMES[optimizer])
+        # A new optimizer resets lr and hyper: one update for all changes, not one for each.
         self.optimizer.observe(self._on_optimizer, names="value")
-        self._build([self.lr, self.steps], layout=[widgets.HBox([self.optimizer, self.lr,
-                                                                 self.steps])],
+        self._build([self.lr, self.hyper, self.steps, self.valley],
+                    layout=[widgets.HBox([self.optimizer, self.lr, self.hyper]),
+                            widgets.HBox([self.steps, self.valley])],
                     figsize=(6, 3.2) if show_plot else None)
+
+    def _set_hyper(self, key):
+        keyword, symbol, default = HYPER.get(key, (None, "α", 0.9))
+        self.hyper.disabled = keyword is None
+        self.hyper.description = symbol
+        self.hyper.value = default
 
     def _on_optimizer(self, change):
         with self.holding():
             self.lr.value = BOOK_LRS[NAMES[change["new"]]]
+            self._set_hyper(NAMES[change["new"]])
 
     def path(self):
         """The current path: (steps + 1, 2)."""
-        return optimizer_path(NAMES[self.optimizer.value], steps=self.steps.value,
-                              lr=self.lr.value)
+        key = NAMES[self.optimizer.value]
+        extra = {HYPER[key][0]: self.hyper.value} if key in HYPER else {}
+        return optimizer_path(key, steps=self.steps.value, lr=self.lr.value,
+                              rotation=VALLEYS[self.valley.value], **extra)
 
     def update(self):
         path = self.path()
         name, lr, steps = self.optimizer.value, self.lr.value, self.steps.value
+        key = NAMES[name]
+        setting = f", {self.hyper.description} {self.hyper.value:.3g}" if key in HYPER else ""
+        rotated = VALLEYS[self.valley.value] != 0
+        head = (f"{name}, lr {lr:.3g}{setting}, {steps} steps"
+                + (f", valley {self.valley.value}" if rotated else "") + ": ")
         distance = distance_to_minimum(path)
-        head = f"{name}, lr {lr:.3g}, {steps} steps: "
         if not np.isfinite(distance) or distance > DIVERGED:
             self.summary.value = head + "<b>diverged</b> (the steps grow instead of shrinking)"
         else:
             x, y = path[-1]
             self.summary.value = (head + f"ends at ({x:.3f}, {y:.3f}), "
                                   f"<b>{distance:.3f}</b> from the minimum")
+        if HYPER.get(key, ("",))[0] == "momentum" and self.hyper.value < 1:
+            self.summary.value += (f". On a smooth stretch it moves like SGD with lr / (1 - α)"
+                                   f" = {lr / (1 - self.hyper.value):.3g}")
         if self.figure:
             self.line.set_data(path[:, 0], path[:, 1])
-            self.title.set_text(f"{name} (lr {lr:.3g})")
-            self.figure.show()
+            self.title.set_text(f"{name} (lr {lr:.3g}{setting})")
+            self._set_valley(VALLEYS[self.valley.value])
+            self.figure.show(key=self.valley.value)
 
     def setup_figure(self, fig):
-        ax = fig.subplots()
-        # The contour map is the background; the path and the title are animated.
-        plot_path(np.empty((0, 2)), ax, title=" ")
-        path_line, minimum = ax.lines  # plot_path draws the path, then the minimum (+) over it
+        self.ax = fig.subplots()
+        self.contours = {}
+        # The contour map is the background (one per valley); the path and title are animated.
+        plot_path(np.empty((0, 2)), self.ax, title=" ")
+        path_line, minimum = self.ax.lines  # plot_path draws the path, then the minimum (+)
         self.line = self.figure.animated(path_line)
         self.figure.animated(minimum)  # animated too, to stay on top of the path
-        self.title = self.figure.animated(ax.title)
+        self.title = self.figure.animated(self.ax.title)
+        self.contours[0.0] = self.ax.collections[-1]
+
+    def _set_valley(self, rotation):
+        """Show the contour lines of this valley only (drawn once, the first time)."""
+        if rotation not in self.contours:
+            before = set(self.ax.collections)
+            xlim, ylim = self.ax.get_xlim(), self.ax.get_ylim()
+            plot_path(np.empty((0, 2)), self.ax, rotation=rotation)
+            for extra in self.ax.lines[2:]:  # plot_path's own (empty) path and minimum again
+                extra.remove()
+            self.ax.set_xlim(*xlim)
+            self.ax.set_ylim(*ylim)
+            self.contours[rotation] = next(c for c in self.ax.collections if c not in before)
+        for angle, contour in self.contours.items():
+            contour.set_visible(angle == rotation)
