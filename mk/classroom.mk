@@ -2,6 +2,7 @@
 #   make slides         reveal.js decks of the notebooks in build/slides/ (offline: open index.html)
 #   make html           HTML handouts in build/html/ (offline: open index.html)
 #   make student        student copies in build/student/: solutions replaced by stubs
+#                       (NO_ANSWERS=1: the questions' answer blocks removed too)
 #   make student-test   run every student copy in a fresh kernel: each check must say "not yet"
 #   make slide-types    store the slide types of the rules in notebooks that lack them
 #   make exercises      learners: student copies in exercises/ (kept once made), in JupyterLab
@@ -19,7 +20,7 @@ html: $(STAMP)
 	$(CLASSROOM) html $(NB)
 
 student: $(STAMP)
-	$(CLASSROOM) student $(NB)
+	$(CLASSROOM) student $(if $(NO_ANSWERS),--no-answers) $(NB)
 
 student-test: $(STAMP)
 	CLASSROOM_STUDENT_ALL=1 $(BIN)/python -m pytest tests/test_classroom_student.py

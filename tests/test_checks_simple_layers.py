@@ -2,7 +2,7 @@
 stubs get the 'not implemented' line, and nothing ever raises."""
 
 import numpy as np
-from check_output import NOT_IMPLEMENTED
+from check_output import NOT_IMPLEMENTED, one_line
 
 from scratch.checks.simple_layers import (
     check_basket,
@@ -20,19 +20,28 @@ def stub(*args):
 
 
 def test_graph_backward(capsys):
-    assert check_graph_backward(lambda x, y, z: (z, z, x + y))
-    assert capsys.readouterr().out == "graph_backward: OK (max rel. error < 1e-7)\n"
-    assert not check_graph_backward(lambda x, y, z: (z, z, x))
-    assert capsys.readouterr().out == (
-        "graph_backward: not yet - df/dz: the × node sends back the *other* input, "
-        "here t = x + y\n")
-    assert not check_graph_backward(lambda x, y, z: (z, 1.0, x + y))
-    assert "df/dx and df/dy" in capsys.readouterr().out
-    assert not check_graph_backward(lambda x, y, z: z)
-    assert capsys.readouterr().out == (
-        "graph_backward: not yet - return 3 values (df/dx, df/dy, df/dz), got one float\n")
-    assert not check_graph_backward(stub)
-    assert capsys.readouterr().out == "graph_backward: " + STUB
+    def right(x, y, z):
+        s = x * y + z
+        return s + x * y, x * x, x
+
+    cases = [
+        (right, None),
+        (lambda x, y, z: (x * y + z + x * y, x * x, 1.0), "df/dz: the + node passes on"),
+        (lambda x, y, z: (x * y + z + x * y, x, x), "df/dy: the gradient reaching x * y is x"),
+        (lambda x, y, z: (x * y + z, x * x, x), "df/dx: x is used twice. The last × gives"),
+        (lambda x, y, z: (x * y, x * x, x), "df/dx: x is used twice. The first × gives"),
+        (lambda x, y, z: (2 * x * y, x * x, x), "the gradients differ from numerical ones"),
+        (lambda x, y, z: x, "return 3 values (df/dx, df/dy, df/dz), got one float"),
+        (stub, "not implemented"),
+    ]
+    for solution, hint in cases:
+        passed = check_graph_backward(solution)
+        line = one_line(capsys)
+        if hint is None:
+            assert passed and line == "graph_backward: OK (max rel. error < 1e-7)"
+        else:
+            assert not passed and line.startswith("graph_backward: not yet - "), line
+            assert hint in line, line
 
 
 def test_muladd_backward(capsys):
@@ -118,3 +127,25 @@ def test_basket(capsys):
         "basket: not yet - grads['bag'] differs from the numerical gradient\n")
     assert not check_basket(stub)
     assert capsys.readouterr().out == "basket: " + STUB
+
+
+def test_basket_must_use_the_layers(capsys):
+    def by_formula(apple, apple_num, banana, banana_num, bag, tax):
+        total = apple * apple_num + banana * banana_num + bag
+        return total * tax, dict(apple=apple_num * tax, apple_num=apple * tax,
+                                 banana=banana_num * tax, banana_num=banana * tax, bag=tax,
+                                 tax=total)
+
+    def one_layer_for_two_nodes(apple, apple_num, banana, banana_num, bag, tax):
+        mul = MulLayer()
+        price, grads = basket(apple, apple_num, banana, banana_num, bag, tax)
+        mul.forward(apple, apple_num)
+        return price, grads
+
+    assert not check_basket(by_formula)
+    assert one_line(capsys) == (
+        "basket: not yet - build it from the layers, one per node: 3 MulLayer and 2 AddLayer, "
+        "each forward once and backward once; yours called MulLayer forward/backward 0/0 "
+        "times, AddLayer 0/0")
+    assert not check_basket(one_layer_for_two_nodes)
+    assert "MulLayer forward/backward 4/3 times" in one_line(capsys)

@@ -287,3 +287,15 @@ def test_titles_and_index_page():
     page = index_page([("00_a.html", "00 · A & B"), ("01_b.html", "01 · C")], "html")
     assert page.index("00_a.html") < page.index("01_b.html")
     assert "00 · A &amp; B" in page and "http" not in page
+
+
+def test_student_copies_can_leave_out_the_answers():
+    from classroom.student import make_student_copy, strip_answers
+
+    text = ("**3.** Why?\n\n<details><summary>Answer (open after trying)</summary>\n\nBecause."
+            "\n</details>\n\n**4.** And?")
+    assert strip_answers(text) == "**3.** Why?\n\n**4.** And?"
+    nb = nbformat.read(NOTEBOOK_00, as_version=4)
+    kept, stripped = make_student_copy(nb), make_student_copy(nb, answers=False)
+    assert any("<details>" in c.source for c in kept.cells if c.cell_type == "markdown")
+    assert not any("<details>" in c.source for c in stripped.cells)

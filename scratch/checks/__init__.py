@@ -18,7 +18,7 @@ import numpy as np
 from scratch.gradient import rel_error
 
 __all__ = ["run_check", "Fail", "CheckResult", "expect_close", "expect_gradients",
-           "refusing_calls"]
+           "refusing_calls", "counting_calls"]
 
 
 class CheckResult:
@@ -122,3 +122,24 @@ def refusing_calls(functions, message):
         if caught:
             raise Fail(message)
 
+
+
+@contextmanager
+def counting_calls(functions):
+    """Count the calls of `functions` (by their qualified names) while inside: for exercises
+    whose point is to use certain layers, not only to get their numbers. Yields the dict of
+    counts, filled as the calls happen."""
+    names = {(getattr(f, "__code__", None) or f.__func__.__code__): f.__qualname__
+             for f in functions}
+    counts = dict.fromkeys(names.values(), 0)
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code in names:
+            counts[names[frame.f_code]] += 1
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        yield counts
+    finally:
+        sys.setprofile(previous)

@@ -7,8 +7,9 @@ that only works for the notebook's numbers does not pass.
 
 import numpy as np
 
-from scratch.checks import Fail, expect_close, expect_gradients, run_check
+from scratch.checks import Fail, counting_calls, expect_close, expect_gradients, run_check
 from scratch.gradient import eval_numerical_gradient_array, numerical_gradient, rel_error
+from scratch.layers import AddLayer, MulLayer
 
 __all__ = ["check_graph_backward", "check_muladd_backward", "check_div_layer", "check_basket"]
 
@@ -28,21 +29,35 @@ def _close(a, b):
     return rel_error(a, b) < TOL
 
 
+def _graph_f(p):
+    """f = (x * y + z) * x for p = (x, y, z)."""
+    return (p[0] * p[1] + p[2]) * p[0]
+
+
 def check_graph_backward(graph_backward, seed=0):
-    """graph_backward(x, y, z) -> (df/dx, df/dy, df/dz) for f = (x + y) * z, numbers in and out."""
+    """graph_backward(x, y, z) -> (df/dx, df/dy, df/dz) for f = (x * y + z) * x, numbers in
+    and out (x is used twice: its gradient is the sum of two)."""
 
     def check():
         rng = np.random.default_rng(seed)
         for _ in range(5):
             v = rng.uniform(-3, 3, size=3)
+            x, y, z = v
             got = np.array(_numbers(graph_backward(*(float(a) for a in v)), 3,
                                     "(df/dx, df/dy, df/dz)"))
-            numeric = numerical_gradient(lambda p: (p[0] + p[1]) * p[2], v.copy())
+            numeric = numerical_gradient(_graph_f, v.copy())
             if not _close(got[2], numeric[2]):
-                raise Fail("df/dz: the × node sends back the *other* input, here t = x + y")
-            if not (_close(got[0], numeric[0]) and _close(got[1], numeric[1])):
-                raise Fail("df/dx and df/dy: the × node sends z back to t, and + passes it on "
-                           "unchanged to both x and y")
+                raise Fail("df/dz: the + node passes on the gradient it receives, and the last "
+                           "× node sends x back to s = x * y + z")
+            if not _close(got[1], numeric[1]):
+                raise Fail("df/dy: the gradient reaching x * y is x (from the last ×, through "
+                           "the +), and that × node sends it times x back to y")
+            if _close(got[0], x * y + z):
+                raise Fail("df/dx: x is used twice. The last × gives it s = x * y + z; add the "
+                           "gradient from the first ×, (gradient at x * y) * y")
+            if _close(got[0], x * y):
+                raise Fail("df/dx: x is used twice. The first × gives it x * y; add what the "
+                           "last × sends back, s = x * y + z")
         return expect_gradients(got, numeric, "the gradients differ from numerical ones", TOL)
 
     return run_check("graph_backward", check)
@@ -120,8 +135,17 @@ def check_basket(basket, seed=0):
                                    rng.uniform(10, 300, 1), rng.integers(0, 10, 1),
                                    rng.uniform(0, 20, 1), rng.uniform(1.0, 1.3, 1)])
                    for _ in range(3)]
+        layer_methods = [MulLayer.forward, MulLayer.backward, AddLayer.forward, AddLayer.backward]
         for p in points:
-            result = basket(*(float(v) for v in p))
+            with counting_calls(layer_methods) as calls:
+                result = basket(*(float(v) for v in p))
+            used = [calls["MulLayer.forward"], calls["MulLayer.backward"],
+                    calls["AddLayer.forward"], calls["AddLayer.backward"]]
+            if used != [3, 3, 2, 2]:
+                raise Fail("build it from the layers, one per node: 3 MulLayer and 2 AddLayer, "
+                           "each forward once and backward once; yours called MulLayer "
+                           f"forward/backward {used[0]}/{used[1]} times, AddLayer {used[2]}/"
+                           f"{used[3]}")
             if not isinstance(result, (tuple, list)) or len(result) != 2:
                 raise Fail("return two values: (price, grads)")
             price, grads = result

@@ -50,6 +50,8 @@ def main(argv=None):
                         help="slide-types: store missing slide types in the notebooks")
     parser.add_argument("--keep-existing", action="store_true",
                         help="student: leave notebooks already in the output folder alone")
+    parser.add_argument("--no-answers", action="store_true",
+                        help="student: also remove the answers to the questions to think about")
     parser.add_argument("--force", action="store_true",
                         help="slide-types --write: also notebooks with uncommitted changes")
     args = parser.parse_intermixed_args(argv)
@@ -61,7 +63,8 @@ def main(argv=None):
             _slide_types(paths, args.write, args.force)
         elif args.command == "student":
             out = args.out or Path(DEFAULT_OUT["student"])
-            written = write_student_copies(paths, out, keep_existing=args.keep_existing)
+            written = write_student_copies(paths, out, keep_existing=args.keep_existing,
+                                           answers=not args.no_answers)
             for target in written:
                 print(f"student: {target}")
             for kept in sorted({out / p.name for p in paths} - set(written)):

@@ -17,6 +17,7 @@ notebook and the cell, rather than producing a half-stubbed copy.
 """
 
 import copy
+import re
 from pathlib import Path
 
 import nbformat
@@ -108,13 +109,27 @@ def _clear(cell):
     cell.metadata.pop("execution", None)
 
 
-def make_student_copy(nb, name="notebook"):
+ANSWER = re.compile(r"\n*<details><summary>Answer.*?</details>", re.S)
+
+
+def strip_answers(source):
+    """Markdown without its answer blocks (`<details><summary>Answer ...</details>`)."""
+    return ANSWER.sub("", source)
+
+
+def make_student_copy(nb, name="notebook", answers=True):
     """Return a new notebook: solution regions stubbed, their cells' and checks' outputs cleared.
 
     nb: a nbformat v4 notebook (left unchanged). name: its file name, for error messages.
+    answers=False also removes the answers to the questions to think about (for an instructor
+    who hands them out later).
     """
     solutions = solution_cells(nb, name)  # checks every cell's markers first
     student = copy.deepcopy(nb)
+    if not answers:
+        for cell in student.cells:
+            if cell.cell_type == "markdown":
+                cell.source = strip_answers(cell.source)
     for index in solutions:
         cell = student.cells[index]
         cell.source, _ = stub_source(cell.source, _where(name, index, cell))
@@ -139,18 +154,19 @@ def top_level_regions(nb, name="notebook"):
     return found
 
 
-def write_student_copies(paths, out_dir, keep_existing=False):
+def write_student_copies(paths, out_dir, keep_existing=False, answers=True):
     """Write the student copy of each notebook in `paths` to `out_dir`; returns the new paths.
 
     All notebooks are transformed before anything is written, so a marker error leaves no
     partial set of copies behind. keep_existing=True leaves a notebook that is already in
-    out_dir alone (a learner's work there is never overwritten).
+    out_dir alone (a learner's work there is never overwritten); answers=False removes the
+    answer blocks of the questions (see `make_student_copy`).
     """
     out_dir = Path(out_dir)
     copies = []
     for path in sorted(Path(p) for p in paths):
         nb = nbformat.read(path, as_version=4)
-        copies.append((out_dir / path.name, make_student_copy(nb, path.name)))
+        copies.append((out_dir / path.name, make_student_copy(nb, path.name, answers)))
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for target, student in copies:
