@@ -102,6 +102,7 @@ def test_mistakes_get_their_hints(capsys):
         return method
 
     scratch_exp = ScratchValue.exp  # a saved reference, called on a stand-in object
+    made_before = ScratchValue(1.0)  # made outside the check: returned, not constructed
 
     def saved_exp(self):
         r = scratch_exp(self)
@@ -114,6 +115,7 @@ def test_mistakes_get_their_hints(capsys):
         (_with(rewrapped("exp"), _log), "your exp or log calls scratch.autograd.Value"),
         (_with(_exp, rewrapped("log")), "your exp or log calls scratch.autograd.Value"),
         (_with(saved_exp, _log), "your exp or log calls scratch.autograd.Value"),
+        (_with(lambda self: made_before, _log), "the result is a scratch.autograd.Value"),
         (_with(lambda self: new(self, math.exp(self.data) + 1, (math.exp(self.data),)), _log),
          "exp's data should be e**x: for x = -1.3"),
         (_with(lambda self: new(self, math.exp(self.data), (self.data,)), _log),
