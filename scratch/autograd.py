@@ -44,7 +44,11 @@ class _Node:
     def backward(self):
         """Gradients of this node with respect to every node it depends on, into their `grad`.
 
-        Gradients add up, as in PyTorch: call `zero_grad()` on the leaves before a second pass.
+        Gradients add up (`+=`), as in PyTorch. Before a second pass over the same graph, zero
+        every node of `topological_order(self)`, not only the leaves: the inner nodes keep their
+        gradients too and would pass them on again (for (x + y) * y, x.grad becomes 6, not 2).
+        A training loop instead builds a new graph at every step, so it clears only the
+        parameters' `grad`.
         """
         order = topological_order(self)
         self.grad = self.grad + (1.0 if np.ndim(self.data) == 0 else np.ones_like(self.data))

@@ -112,6 +112,31 @@ def test_backward_twice_doubles_the_gradients_until_zero_grad():
     assert x.grad == pytest.approx(6.0)
 
 
+def test_a_second_backward_needs_every_node_zeroed():
+    x, y = Value(1.0), Value(2.0)
+    z = (x + y) * y
+    z.backward()
+    x.zero_grad()
+    y.zero_grad()
+    z.backward()  # the inner node x + y and z kept their gradients: x.grad is wrong
+    assert x.grad == pytest.approx(6.0)
+    for node in topological_order(z):
+        node.zero_grad()
+    z.backward()
+    assert (x.grad, y.grad) == (pytest.approx(2.0), pytest.approx(5.0))
+
+    W = Tensor(np.ones((2, 2)))
+    loss = (W + Tensor(np.ones((2, 2)))).sum()
+    loss.backward()
+    W.zero_grad()
+    loss.backward()
+    assert W.grad == pytest.approx(3 * np.ones((2, 2)))  # the + and sum nodes kept theirs
+    for node in topological_order(loss):
+        node.zero_grad()
+    loss.backward()
+    assert W.grad == pytest.approx(np.ones((2, 2)))
+
+
 def test_bad_operands_are_named():
     with pytest.raises(TypeError, match="exponent must be a number"):
         Value(2.0) ** Value(3.0)

@@ -95,10 +95,27 @@ def test_mistakes_get_their_hints(capsys):
     def new(self, data, local_grads):
         return type(self)(data, (self,) if local_grads else (), local_grads)
 
+    def rewrapped(name):  # scratch's method, its result re-boxed in the notebook's Value
+        def method(self):
+            r = getattr(ScratchValue(self.data), name)()
+            return type(self)(r.data, (self,), r.local_grads, name)
+        return method
+
+    scratch_exp = ScratchValue.exp  # a saved reference, called on a stand-in object
+    made_before = ScratchValue(1.0)  # made outside the check: returned, not constructed
+
+    def saved_exp(self):
+        r = scratch_exp(self)
+        return type(self)(r.data, (self,), r.local_grads, "exp")
+
     cases = [
         (ScratchValue, "this is scratch.autograd.Value"),
         (_with(lambda self: ScratchValue(self.data).exp(), _log),
-         "the result is a scratch.autograd.Value"),
+         "your exp or log calls scratch.autograd.Value"),
+        (_with(rewrapped("exp"), _log), "your exp or log calls scratch.autograd.Value"),
+        (_with(_exp, rewrapped("log")), "your exp or log calls scratch.autograd.Value"),
+        (_with(saved_exp, _log), "your exp or log calls scratch.autograd.Value"),
+        (_with(lambda self: made_before, _log), "the result is a scratch.autograd.Value"),
         (_with(lambda self: new(self, math.exp(self.data) + 1, (math.exp(self.data),)), _log),
          "exp's data should be e**x: for x = -1.3"),
         (_with(lambda self: new(self, math.exp(self.data), (self.data,)), _log),
@@ -182,6 +199,16 @@ def test_zero_grad_mistakes(capsys):
                 node.grad = 0.0
         root.grad = 0.0
 
+    def leaves_only(root):  # the per-node zero_grad() on the inputs only
+        for node in order(root):
+            if not node.parents:
+                node.grad = 0.0
+
+    def all_but_the_output(root):
+        for node in order(root):
+            if node is not root:
+                node.grad = 0.0
+
     def operations_only(root):
         for node in order(root):
             if node.parents:
@@ -205,8 +232,10 @@ def test_zero_grad_mistakes(capsys):
         raise NotImplementedError
 
     cases = [
-        (nothing, "z = (x + y) * y: the output's own grad is still 1"),
+        (nothing, "z = (x + y) * y: the inner nodes (such as x + y) keep their gradients"),
         (inputs_only, "the inner nodes (such as x + y) keep their gradients"),
+        (leaves_only, "the inner nodes (such as x + y) keep their gradients"),
+        (all_but_the_output, "z = (x + y) * y: the output's own grad is still 1: zero it too"),
         (operations_only, "an input still has a gradient: zero the inputs too"),
         (rebuilds, "zero_grad must change only .grad, not data or the graph"),
         (touches_data, "zero_grad must change only .grad"),

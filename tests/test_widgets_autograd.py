@@ -14,15 +14,20 @@ from scratch.plots.recorded import value_graph  # noqa: E402
 from scratch.widgets.autograd import EXPRESSIONS, BackwardStepper  # noqa: E402
 
 
+def _ax(stepper):
+    return stepper.figure.fig.axes[0]
+
+
 def _red_texts(stepper):
-    return sorted(t.get_text() for t in stepper.figure.axes[0].texts
-                  if t.get_color() == BACKWARD_COLOR)
+    """The gradients written (an arrow whose operation has not run yet shows none)."""
+    return sorted(t.get_text() for t in _ax(stepper).texts
+                  if t.get_color() == BACKWARD_COLOR and t.get_text())
 
 
 def _rings(stepper):
     """Centres of the red rings drawn around the current node."""
-    return [p.center for p in stepper.figure.axes[0].patches
-            if isinstance(p, Circle) and not p.get_fill()]
+    return [p.center for p in _ax(stepper).patches
+            if isinstance(p, Circle) and not p.get_fill() and p.get_visible()]
 
 
 def _xy(stepper, label):
@@ -38,7 +43,7 @@ def test_before_the_first_step_only_the_output_has_a_gradient():
     assert "Backward starts at the output with its own gradient 1" in s.summary.value
     assert _red_texts(s) == ["1", "grad 0", "grad 0"]
     assert _rings(s) == []
-    assert s.figure.axes[0].get_title() == "z = (x + y) * y"
+    assert _ax(s).get_title() == "z = (x + y) * y"
 
 
 def test_each_step_shows_local_times_upstream_and_the_gradients_accumulate():
@@ -55,9 +60,9 @@ def test_each_step_shows_local_times_upstream_and_the_gradients_accumulate():
     assert "Backward done: dz/dx = 2, dz/dy = 5" in s.summary.value
     assert _red_texts(s) == sorted(["1", "2", "3", "2", "2", "grad 2", "grad 5"])
     assert _rings(s) == [pytest.approx(_xy(s, "+"))]
-    figure, summary = s.figure, s.summary.value
+    outputs, summary = s.out.outputs, s.summary.value
     s.step.click()  # nothing left to do: nothing changes
-    assert s.figure is figure and s.summary.value == summary and s.position == 2
+    assert s.out.outputs == outputs and s.summary.value == summary and s.position == 2
 
 
 def test_reset_starts_again_and_the_menu_changes_the_expression():
@@ -66,8 +71,8 @@ def test_reset_starts_again_and_the_menu_changes_the_expression():
     s.reset.click()
     assert s.position == 0 and _red_texts(s) == ["1", "grad 0", "grad 0"]
     s.expression.value = "price = apple * count * tax"
-    assert s.figure.axes[0].get_title() == "price = apple * count * tax"
-    labels = {t.get_text() for t in s.figure.axes[0].texts}
+    assert _ax(s).get_title() == "price = apple * count * tax"
+    labels = {t.get_text() for t in _ax(s).texts}
     assert {"apple", "apple count", "tax", "price", "100", "220"} <= labels
     s.step.click()
     assert "into tax: local derivative 200 × upstream 1 = <b>200</b>" in s.summary.value
@@ -75,11 +80,13 @@ def test_reset_starts_again_and_the_menu_changes_the_expression():
     assert "Backward done: dprice/dapple = 2.2, dprice/dapple count = 110, dprice/dtax = 200" \
         in s.summary.value
     assert plt.get_fignums() == []  # Figure objects, never pyplot
+    s.expression.value = "z = (x + y) * y"  # back to the first figure, kept: reset, redrawn
+    assert s.position == 0 and _red_texts(s) == ["1", "grad 0", "grad 0"] and _rings(s) == []
 
 
 @pytest.mark.parametrize("expression", EXPRESSIONS)
 def test_stepping_to_the_end_equals_backward(expression):
-    s = BackwardStepper(expression, show_figure=False)
+    s = BackwardStepper(expression, show_plot=False)
     for _ in range(len(s.queue)):
         s.do_step()
     reference_root, reference_names = EXPRESSIONS[expression]()
@@ -87,3 +94,16 @@ def test_stepping_to_the_end_equals_backward(expression):
     for name, value in s.names.items():
         assert value.grad == pytest.approx(reference_names[name].grad), name
     assert s.figure is None
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_every_step_shows_what_a_full_draw_shows(expression):
+    from test_widgets_base import assert_same_picture  # the live figure's own test
+
+    s = BackwardStepper(expression)
+    assert_same_picture(s)
+    for _ in range(len(s.queue)):
+        s.step.click()
+        assert_same_picture(s)
+    s.reset.click()
+    assert_same_picture(s)

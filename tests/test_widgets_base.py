@@ -64,13 +64,15 @@ def controls(widget):
 
 def moves(explorer):
     """Functions that change the explorer's controls, one per control: a slider to an end of
-    its range, a dropdown or toggle to its next option."""
+    its range, a dropdown or toggle to its next option, a button clicked."""
     result = []
     for c in controls(explorer.widget):
         if isinstance(c, (widgets.IntSlider, widgets.FloatSlider)):
             result.append(lambda c=c: setattr(c, "value", c.min if c.value == c.max else c.max))
         elif isinstance(c, widgets.FloatLogSlider):
             result.append(lambda c=c: setattr(c, "value", c.base ** c.min))
+        elif isinstance(c, widgets.Button):  # the backward stepper's Step and Reset
+            result.append(c.click)
         elif hasattr(c, "options") and len(c.options) > 1:
             result.append(lambda c=c: setattr(c, "index", (c.index + 1) % len(c.options)))
     return result

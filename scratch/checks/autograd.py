@@ -10,7 +10,7 @@ import math
 
 from scratch.autograd import Value as ScratchValue
 from scratch.autograd import topological_order
-from scratch.checks import Fail, run_check
+from scratch.checks import Fail, refusing_calls, run_check
 
 __all__ = ["check_exp_log", "check_zero_grad"]
 
@@ -30,6 +30,15 @@ def _grad_of(value_class, build, x):
     return out.data, v.grad
 
 
+def _own_work():
+    """While the learner's code runs, scratch's Value (its exp, log, tanh and constructor)
+    refuses to be called: a wrapper that re-boxes its results would pass otherwise."""
+    return refusing_calls(
+        [ScratchValue.exp, ScratchValue.log, ScratchValue.tanh, ScratchValue.__init__],
+        "your exp or log calls scratch.autograd.Value: compute the value and its local "
+        "derivative with math in the notebook's own Value")
+
+
 def check_exp_log(value_class):
     """value_class: the notebook's Value with methods exp() and log(), each a Value recording
     its input and local derivative, so that backward() fills the input's grad."""
@@ -37,37 +46,43 @@ def check_exp_log(value_class):
     def check():
         if isinstance(value_class, type) and issubclass(value_class, ScratchValue):
             raise Fail("this is scratch.autograd.Value: add exp and log to the notebook's Value")
-        for x in (-1.3, 0.4, 2.0):
-            data, grad = _grad_of(value_class, lambda v: v.exp(), x)
-            if not math.isclose(data, math.exp(x), rel_tol=1e-9):
-                raise Fail(f"exp's data should be e**x: for x = {x} expected "
-                           f"{math.exp(x):.6g}, got {data}")
-            if not math.isclose(grad, math.exp(x), rel_tol=1e-7):
-                raise Fail("exp's local derivative should be e**x, the result itself")
-            _, grad = _grad_of(value_class, lambda v: v.exp() * 3.0, x)
-            if not math.isclose(grad, 3.0 * math.exp(x), rel_tol=1e-7):
-                raise Fail("exp must multiply its local derivative by the gradient arriving "
-                           "from its output (here 3)")
-        for x in (0.3, 1.0, 4.5):
-            data, grad = _grad_of(value_class, lambda v: v.log(), x)
-            if not math.isclose(data, math.log(x), rel_tol=1e-9, abs_tol=1e-12):
-                raise Fail(f"log's data should be the natural log: for x = {x} expected "
-                           f"{math.log(x):.6g}, got {data}")
-            if not math.isclose(grad, 1.0 / x, rel_tol=1e-7):
-                raise Fail("log's local derivative should be 1 / x")
-            _, grad = _grad_of(value_class, lambda v: v.log() * 3.0, x)
-            if not math.isclose(grad, 3.0 / x, rel_tol=1e-7):
-                raise Fail("log must multiply its local derivative by the gradient arriving "
-                           "from its output (here 3)")
-        x = 0.7  # both on one input, and a chain: log(exp(x) * x) = x + log x
-        _, grad = _grad_of(value_class, lambda v: (v.exp() * v).log(), x)
-        numeric = _numerical(lambda u: math.log(math.exp(u) * u), x)
-        if not math.isclose(grad, numeric, rel_tol=1e-6):
-            raise Fail("log(exp(x) * x) uses x twice: does every node add (+=) into its "
-                       "inputs' grad?")
-        return "(against math.exp, math.log and numerical gradients)"
+        with _own_work():
+            return _check_exp_log(value_class)
 
     return run_check("Value.exp and Value.log", check)
+
+
+def _check_exp_log(value_class):
+    """The checks of exp and log, each against math and the chain rule."""
+    for x in (-1.3, 0.4, 2.0):
+        data, grad = _grad_of(value_class, lambda v: v.exp(), x)
+        if not math.isclose(data, math.exp(x), rel_tol=1e-9):
+            raise Fail(f"exp's data should be e**x: for x = {x} expected "
+                       f"{math.exp(x):.6g}, got {data}")
+        if not math.isclose(grad, math.exp(x), rel_tol=1e-7):
+            raise Fail("exp's local derivative should be e**x, the result itself")
+        _, grad = _grad_of(value_class, lambda v: v.exp() * 3.0, x)
+        if not math.isclose(grad, 3.0 * math.exp(x), rel_tol=1e-7):
+            raise Fail("exp must multiply its local derivative by the gradient arriving "
+                       "from its output (here 3)")
+    for x in (0.3, 1.0, 4.5):
+        data, grad = _grad_of(value_class, lambda v: v.log(), x)
+        if not math.isclose(data, math.log(x), rel_tol=1e-9, abs_tol=1e-12):
+            raise Fail(f"log's data should be the natural log: for x = {x} expected "
+                       f"{math.log(x):.6g}, got {data}")
+        if not math.isclose(grad, 1.0 / x, rel_tol=1e-7):
+            raise Fail("log's local derivative should be 1 / x")
+        _, grad = _grad_of(value_class, lambda v: v.log() * 3.0, x)
+        if not math.isclose(grad, 3.0 / x, rel_tol=1e-7):
+            raise Fail("log must multiply its local derivative by the gradient arriving "
+                       "from its output (here 3)")
+    x = 0.7  # both on one input, and a chain: log(exp(x) * x) = x + log x
+    _, grad = _grad_of(value_class, lambda v: (v.exp() * v).log(), x)
+    numeric = _numerical(lambda u: math.log(math.exp(u) * u), x)
+    if not math.isclose(grad, numeric, rel_tol=1e-6):
+        raise Fail("log(exp(x) * x) uses x twice: does every node add (+=) into its "
+                   "inputs' grad?")
+    return "(against math.exp, math.log and numerical gradients)"
 
 
 class _Ref:
@@ -129,14 +144,15 @@ def check_zero_grad(zero_grad):
             if [(n.data, n.parents) for n in nodes] != data:
                 raise Fail("zero_grad must change only .grad, not data or the graph")
             left = [n for n in nodes if n.grad != 0.0]
-            if root in left:
-                raise Fail(f"{name}: the output's own grad is still {root.grad:g}")
-            if any(not n.parents for n in left):
-                raise Fail(f"{name}: an input still has a gradient: zero the inputs too")
-            if left:
+            # The inner nodes first: zeroing only the inputs (the leaves) is the usual mistake.
+            if any(n.parents and n is not root for n in left):
                 raise Fail(f"{name}: the inner nodes (such as x + y) keep their gradients from "
                            "the first pass, and a second backward passes them on again: zero "
                            "every node of the graph, not only the inputs")
+            if root in left:
+                raise Fail(f"{name}: the output's own grad is still {root.grad:g}: zero it too")
+            if left:
+                raise Fail(f"{name}: an input still has a gradient: zero the inputs too")
             root.backward()
             for key, v in inputs.items():
                 if not math.isclose(v.grad, expected[key], rel_tol=1e-6):

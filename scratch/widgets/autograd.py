@@ -8,7 +8,6 @@ so far, the current node ringed, and each input's accumulated gradient under its
 """
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from scratch.autograd import Value, topological_order
@@ -20,7 +19,7 @@ from scratch.plots.graphs import (
     graph_figsize,
 )
 from scratch.plots.recorded import OP_LABELS, node_name, value_graph
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer, LiveFigure
 
 
 def _sum_times_y():
@@ -55,31 +54,32 @@ EXPRESSIONS = {
 }
 
 
-class BackwardStepper:
+class BackwardStepper(Explorer):
     """Step through `backward()` of one of EXPRESSIONS.
 
     Controls: `step` and `reset` (Button), `expression` (Dropdown of EXPRESSIONS). `summary`
     (HTML) states what the last step computed; `out` (Output) shows the graph. `position` is
-    how many operations have passed their gradient back; `figure` the last Figure drawn.
+    how many operations have passed their gradient back; `figure` the expression's LiveFigure.
+
+    Each expression has its own figure, built once (its graph is a different size): the graph,
+    its forward values and names are the background; the gradients under the arrows and the
+    inputs, and the ring around the current node, are animated, so a Step redraws only them.
     """
 
-    def __init__(self, expression="z = (x + y) * y", show_figure=True):
-        self.show_figure = show_figure
+    def __init__(self, expression="z = (x + y) * y", show_plot=True):
+        self.show_plot = show_plot
         self.step = widgets.Button(description="Step", tooltip="the next node's backward rule")
         self.reset = widgets.Button(description="Reset", tooltip="all gradients back to 0")
         self.expression = widgets.Dropdown(options=list(EXPRESSIONS), value=expression,
                                            description="expression")
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
-        self.figure = None
+        self._figures = {}  # expression -> (LiveFigure, its animated artists)
         self.step.on_click(lambda _: self.do_step())
         self.reset.on_click(lambda _: self.do_reset())
         self.expression.observe(lambda _: self.do_reset(), names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.step, self.reset, self.expression]),
-                                    self.summary, self.out])
-        self.do_reset()
+        self._start()
+        self._build([], layout=[widgets.HBox([self.step, self.reset, self.expression])])
 
-    def do_reset(self):
+    def _start(self):
         """Build the expression afresh: every grad 0, then the output's own gradient 1."""
         self.root, self.names = EXPRESSIONS[self.expression.value]()
         self.order = topological_order(self.root)
@@ -87,9 +87,14 @@ class BackwardStepper:
         self.queue = [node for node in reversed(self.order) if node.parents]
         self.root.grad = 1.0
         self.position = 0
-        self.summary.value = (f"{self.expression.value}: forward done. Backward starts at the "
-                              f"output with its own gradient 1. Press <b>Step</b>.")
-        self._draw(current=None)
+        self.current = None
+        self.lines = [f"{self.expression.value}: forward done. Backward starts at the output "
+                      f"with its own gradient 1. Press <b>Step</b>."]
+
+    def do_reset(self):
+        """Start the expression in the menu again."""
+        self._start()
+        self.update()
 
     def do_step(self):
         """Run the backward rule of the next operation (nothing once all have run)."""
@@ -112,8 +117,9 @@ class BackwardStepper:
             grads = ", ".join(f"d{self._label(self.root)}/d{name} = {format_value(v.grad, 4)}"
                               for name, v in self.names.items() if not v.parents)
             lines.append(f"Backward done: {grads}")
-        self.summary.value = "<br>".join([head, *lines])
-        self._draw(current=node)
+        self.current = node
+        self.lines = [head, *lines]
+        self.update()
 
     def _label(self, node):
         for name, value in self.names.items():
@@ -123,25 +129,47 @@ class BackwardStepper:
             return f"the {OP_LABELS.get(node.op, node.op)} node"
         return format_value(node.data)
 
-    def _draw(self, current):
-        if not self.show_figure:
+    def update(self):
+        self.summary.value = "<br>".join(self.lines)
+        if not self.show_plot:
             return
-        g = value_graph(self.root, self.names, title=self.expression.value)
+        self.figure, (labels, ring, input_grads) = self._figure_for(self.expression.value)
+        g = value_graph(self.root, self.names)
         done = {id(n) for n in self.queue[:self.position]}
-        k_of = {id(n): k for k, n in enumerate(self.order)}
-        for e in g.edges:  # only the arrows whose operation has run carry a gradient yet
-            if e.dst != "out" and id(self.order[int(e.dst[1:])]) not in done:
-                e.grad = None
-        fig = Figure(figsize=graph_figsize(g), dpi=72, layout="constrained")
-        ax = draw_graph(g, ax=fig.subplots())
-        if current is not None:
-            x, y = g.nodes[node_name(k_of[id(current)])].xy
-            ax.add_patch(Circle((x, y), NODE_RADIUS * 1.25, fill=False, lw=2.5,
-                                edgecolor=BACKWARD_COLOR))
-        for node in self.order:
-            if not node.parents:  # each input's gradient so far, under its name
-                x, y = g.nodes[node_name(k_of[id(node)])].xy
-                ax.text(x, y - 0.3, f"grad {format_value(node.grad, 4)}", ha="right",
-                        va="center", fontsize=10, color=BACKWARD_COLOR)
-        self.figure = fig  # kept for tests, which read the drawn texts
-        show_in(self.out, fig)
+        for (i, _), text in labels.items():  # only the arrows whose operation has run
+            e = g.edges[i]
+            has_run = e.dst == "out" or id(self.order[int(e.dst[1:])]) in done
+            text.set_text(format_value(e.grad) if has_run else "")
+        ring.set_visible(self.current is not None)
+        if self.current is not None:
+            k = next(k for k, n in enumerate(self.order) if n is self.current)
+            ring.set_center(g.nodes[node_name(k)].xy)
+        for node, text in zip(self.order, input_grads):
+            if text is not None:
+                text.set_text(f"grad {format_value(node.grad, 4)}")
+        self.figure.show()
+
+    def _figure_for(self, expression):
+        """The expression's LiveFigure (built at its first use) and its animated artists:
+        ({(edge, 'grad'): Text}, the ring, [Text under each input, None for an operation])."""
+        if expression not in self._figures:
+            g = value_graph(self.root, self.names, title=expression)
+            figure = LiveFigure(self.out, graph_figsize(g), layout="constrained")
+            figure.fig.set_dpi(72)
+            labels = {}
+            ax = draw_graph(g, ax=figure.fig.subplots(), labels=labels)
+            grads = {key: figure.animated(t) for key, t in labels.items() if key[1] == "grad"}
+            # Above the arrows it may cross, in a full draw as in a blitted one.
+            ring = figure.animated(ax.add_patch(Circle((0, 0), NODE_RADIUS * 1.25, fill=False,
+                                                       lw=2.5, edgecolor=BACKWARD_COLOR,
+                                                       zorder=5, visible=False)))
+            input_grads = []
+            for k, node in enumerate(self.order):
+                text = None
+                if not node.parents:  # each input's gradient so far, under its name
+                    x, y = g.nodes[node_name(k)].xy
+                    text = figure.animated(ax.text(x, y - 0.3, "", ha="right", va="center",
+                                                   fontsize=10, color=BACKWARD_COLOR))
+                input_grads.append(text)
+            self._figures[expression] = figure, (grads, ring, input_grads)
+        return self._figures[expression]
