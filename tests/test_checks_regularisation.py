@@ -5,6 +5,7 @@ from check_output import NOT_IMPLEMENTED, one_line
 
 from scratch.checks.regularisation import (
     SEARCH_RESULTS,
+    _reference_lr_range,
     check_inverted_dropout,
     check_lr_range,
     check_split_validation,
@@ -57,6 +58,46 @@ def _in_place(x, mask, p):
     return x
 
 
+class _Wrapper:
+    """Inverted dropout built around scratch's Dropout: the book's output divided by 1 - p."""
+
+    def __init__(self, dropout_ratio=0.5, rng=None):
+        self.inner, self.p = Dropout(dropout_ratio, rng=rng), dropout_ratio
+
+    def forward(self, x, train_flg=True):
+        out = self.inner.forward(x, train_flg)
+        return out / (1 - self.p) if not train_flg else out / (1 - self.p)
+
+    def backward(self, dout):
+        return self.inner.backward(dout) / (1 - self.p)
+
+
+class _Once(_dropout()):
+    """Draws its mask at the first training forward and reuses it."""
+
+    def forward(self, x, train_flg=True):
+        if train_flg and self.mask is not None and self.mask.shape == x.shape:
+            return x * self.mask / (1 - self.dropout_ratio)
+        return super().forward(x, train_flg)
+
+
+class _Cycling(_dropout()):
+    """Draws three masks and then takes them in turn."""
+
+    def forward(self, x, train_flg=True):
+        if not train_flg:
+            return x
+        self.masks = getattr(self, "masks", None) or []
+        if len(self.masks) < 3 or self.masks[0].shape != x.shape:
+            self.masks = self.masks if self.masks and self.masks[0].shape == x.shape else []
+            self.masks.append(self.rng.random(x.shape) >= self.dropout_ratio)
+            self.calls = len(self.masks) - 1
+        else:
+            self.calls += 1
+        self.mask = self.masks[self.calls % 3]
+        return x * self.mask / (1 - self.dropout_ratio)
+
+
 class _Stub(_dropout()):
     def forward(self, x, train_flg=True):
         raise NotImplementedError
@@ -77,10 +118,13 @@ def test_inverted_dropout(capsys):
         (_dropout(back=lambda self, d, p: d * self.mask), "backward must scale like forward"),
         (_dropout(back=lambda self, d, p: d * (self.rng.random(d.shape) >= p) / (1 - p)),
          "must reuse the mask"),
+        (_Wrapper, "calls scratch.layers.Dropout"),
+        (_Once, "draw a new mask at every training forward"),
+        (_Cycling, "draw a new, independent mask at every forward"),
         (_Stub, NOT_IMPLEMENTED),
     ]
     _expect(check_inverted_dropout, cases, capsys,
-            "InvertedDropout: OK (and the training output's mean equals the test output)")
+            "InvertedDropout: OK (and each unit's mean training output equals its test output)")
 
 
 def _split(x, t, rate, rng):
@@ -115,9 +159,44 @@ def test_split_validation(capsys):
         rng.shuffle(x)
         return _split(x, t, rate, rng)
 
+    def by_index(x, t, val, train):
+        return (x[train], t[train]), (x[val], t[val])
+
+    def every_fourth(x, t, rate, rng):
+        ids = np.arange(len(x))
+        return by_index(x, t, ids[::4][:int(len(x) * rate)], np.setdiff1d(ids, ids[::4]))
+
+    def second_to_sixteenth(x, t, rate, rng):
+        n, ids = int(len(x) * rate), np.arange(len(x))
+        return by_index(x, t, ids[1:n + 1], np.setdiff1d(ids, ids[1:n + 1]))
+
+    def fixed_seed(x, t, rate, rng):
+        return _split(x, t, rate, np.random.default_rng(0))
+
+    def global_random(x, t, rate, rng):
+        return _split(x, t, rate, np.random.default_rng())  # a new generator, fresh entropy
+
+    def random_offset(x, t, rate, rng):
+        ids = np.arange(len(x))
+        val = ids[int(rng.integers(4))::4][:int(len(x) * rate)]
+        return by_index(x, t, val, np.setdiff1d(ids, val))
+
+    def random_block(x, t, rate, rng):
+        n, ids = int(len(x) * rate), np.arange(len(x))
+        start = int(rng.integers(1, len(x) - n))
+        val = ids[start:start + n]
+        return by_index(x, t, val, np.setdiff1d(ids, val))
+
     cases = [
         (_split, None),
         (split_validation, "that is scratch.trainer.split_validation"),
+        (lambda x, t, r, rng: split_validation(x, t, r, rng), "calls scratch.trainer.split_valid"),
+        (every_fourth, "different rngs gave the same validation set"),
+        (second_to_sixteenth, "different rngs gave the same validation set"),
+        (fixed_seed, "different rngs gave the same validation set"),
+        (global_random, "same rng gave different splits"),
+        (random_offset, "different rngs gave the same validation set"),
+        (random_block, "about 25 of each"),
         (lambda x, t, rate, rng: _split(x, t, rate, rng)[1], "two pairs"),
         (lambda x, t, rate, rng: (_split(x, t, rate, rng), None), "two pairs"),
         (in_place, "changed the arrays it was given"),
@@ -149,8 +228,14 @@ def test_lr_range(capsys):
         (worst, "those are the worst trials"),
         (lambda results, top: tuple(np.log10(_lr_range(results, top))), "not their log10"),
         (lambda results, top: _lr_range(results, top)[::-1], "the smaller learning rate first"),
-        (lambda results, top: _lr_range(results, top + 1), "for top = 5"),
+        (lambda results, top: _lr_range(results, top + 1), "on SEARCH_RESULTS with top = 5"),
         (lambda results, top: _lr_range(results, top)[0], "two numbers"),
+        (lambda results, top: _reference_lr_range(results, top), "calls this check's reference"),
+        (lambda results, top: {3: (0.048, 0.21), 5: (0.019, 0.21)}.get(top, (0.001, 1.0)),
+         "random search"),
+        (lambda results, top: _lr_range([r for r in results if r["val_acc"] >= 0.895], 99),
+         "with top = 5"),
+        (lambda results, top: _lr_range(results, 3 if top < 4 else 5), "random search"),
         (_stub, NOT_IMPLEMENTED),
     ]
     _expect(check_lr_range, cases, capsys, "lr_range: OK (the learning rates of the best trials)")

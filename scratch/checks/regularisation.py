@@ -8,7 +8,7 @@ and refuses solutions that are those.
 
 import numpy as np
 
-from scratch.checks import Fail, run_check
+from scratch.checks import Fail, refusing_calls, run_check
 from scratch.layers import Dropout
 from scratch.trainer import split_validation
 
@@ -21,10 +21,18 @@ def _reference_mask(seed, shape, ratio):
     return np.random.default_rng(seed).random(shape) >= ratio
 
 
+def _no_scratch_dropout():
+    """While the learner's layer runs, scratch's Dropout and this module's mask refuse to be
+    called (a wrapper around them would otherwise pass)."""
+    return refusing_calls([Dropout.forward, Dropout.backward, _reference_mask],
+                          "your layer calls scratch.layers.Dropout (or this check's reference): "
+                          "write forward and backward yourself")
+
+
 def check_inverted_dropout(layer_class):
     """layer_class(dropout_ratio, rng): forward(x, train_flg=True) -> x * mask / (1 - ratio) in
-    training (mask = rng.random(x.shape) >= ratio), x itself in testing; backward(dout) ->
-    dout * mask / (1 - ratio), with forward's mask."""
+    training (mask = rng.random(x.shape) >= ratio, a new one at every call), x itself in
+    testing; backward(dout) -> dout * mask / (1 - ratio), with forward's mask."""
 
     def check():
         if isinstance(layer_class, type) and issubclass(layer_class, Dropout):
@@ -34,16 +42,18 @@ def check_inverted_dropout(layer_class):
         rng = np.random.default_rng(110)
         x, dout = rng.standard_normal((20, 30)), rng.standard_normal((20, 30))
         x_before = x.copy()
-        layer = layer_class(ratio, rng=seed)
-        test_out = np.asarray(layer.forward(x, train_flg=False))
+        with _no_scratch_dropout():
+            layer = layer_class(ratio, rng=seed)
+            test_out = np.asarray(layer.forward(x, train_flg=False))
         if np.allclose(test_out, (1 - ratio) * x):
             raise Fail("in test mode inverted dropout returns x unchanged: the scaling by "
                        "1 / (1 - dropout_ratio) happened in training already (multiplying by "
                        "1 - dropout_ratio is the book's form)")
         if not np.allclose(test_out, x):
             raise Fail("in test mode forward(x, train_flg=False) should return x itself")
-        layer = layer_class(ratio, rng=seed)
-        out = np.asarray(layer.forward(x))
+        with _no_scratch_dropout():
+            layer = layer_class(ratio, rng=seed)
+            out = np.asarray(layer.forward(x))
         mask = _reference_mask(seed, x.shape, ratio)
         if not np.array_equal(x, x_before):
             raise Fail("forward changed its input x: return a new array")
@@ -60,20 +70,47 @@ def check_inverted_dropout(layer_class):
         if not np.allclose(out, x * mask / (1 - ratio)):
             raise Fail("in training draw mask = self.rng.random(x.shape) >= dropout_ratio from "
                        "the layer's rng (one call) and return x * mask / (1 - dropout_ratio)")
-        dx = np.asarray(layer.backward(dout))
+        with _no_scratch_dropout():
+            dx = np.asarray(layer.backward(dout))
         if np.allclose(dx, dout * mask):
             raise Fail("backward must scale like forward: dout * mask / (1 - dropout_ratio)")
         if not np.allclose(dx, dout * mask / (1 - ratio)):
             raise Fail("backward must reuse the mask forward drew (keep it as self.mask), "
                        "not draw a new one: dout * mask / (1 - dropout_ratio)")
-        layer = layer_class(0.5, rng=8)
-        ones = np.ones(4000)
-        mean = np.mean([np.mean(layer.forward(ones)) for _ in range(50)])
-        if not abs(mean - 1.0) < 0.01:  # 200,000 units: the mean is 1 within about 0.002
-            raise Fail("the mean of the training output should be the test output")
-        return "(and the training output's mean equals the test output)"
+        with _no_scratch_dropout():
+            second = np.asarray(layer.forward(x))
+        if np.array_equal(second, out):
+            raise Fail("two training forwards dropped the same units: draw a new mask at every "
+                       "training forward (a mask drawn once and reused trains one fixed "
+                       "thinned network)")
+        # Each unit's output averaged over K training forwards must be its test output: with
+        # p = 0.5 one output is 0 or 2x, so the average has standard error |x| / sqrt(K); we
+        # allow 5 of them. A mask that repeats (a few masks in turn) misses by far more.
+        forwards, units = 400, np.linspace(0.5, 2.0, 50)
+        with _no_scratch_dropout():
+            layer = layer_class(0.5, rng=8)
+            means = np.mean([np.asarray(layer.forward(units)) for _ in range(forwards)], axis=0)
+        if not np.all(np.abs(means - units) < 5 * units / np.sqrt(forwards)):
+            raise Fail("averaged over many training forwards, each unit's output should be its "
+                       "test output x: draw a new, independent mask at every forward")
+        return "(and each unit's mean training output equals its test output)"
 
     return run_check("InvertedDropout", check)
+
+
+def _no_split_validation():
+    return refusing_calls([split_validation],
+                          "your function calls scratch.trainer.split_validation: write the "
+                          "split yourself")
+
+
+def _val_ids(result):
+    """The row ids (x[:, 0]) of a split's validation part."""
+    try:
+        (_, _), (x_val, _) = result
+        return np.asarray(x_val)[:, 0].astype(int)
+    except (TypeError, ValueError, IndexError):
+        raise Fail("return ((x_train, t_train), (x_val, t_val)): two pairs") from None
 
 
 def check_split_validation(split):
@@ -88,7 +125,8 @@ def check_split_validation(split):
         x = np.stack([ids, ids + 1000], axis=1).astype(float)  # a row's id is x[:, 0]
         t = ids // 6  # sorted by label, as data sorted by class would be
         x_before, t_before = x.copy(), t.copy()
-        result = split(x, t, rate, np.random.default_rng(111))
+        with _no_split_validation():
+            result = split(x, t, rate, np.random.default_rng(111))
         try:
             (x_train, t_train), (x_val, t_val) = result
         except (TypeError, ValueError):
@@ -122,6 +160,27 @@ def check_split_validation(split):
             raise Fail("the validation set is the first or last part of the data as it came: "
                        "shuffle first (this data is sorted by label, so your validation set "
                        "has only some of the classes)")
+        with _no_split_validation():
+            again = _val_ids(split(x, t, rate, np.random.default_rng(111)))
+            others = [_val_ids(split(x, t, rate, np.random.default_rng(seed)))
+                      for seed in range(112, 118)]
+        if not np.array_equal(np.sort(again), np.sort(val_ids)):
+            raise Fail("two calls with the same rng gave different splits: shuffle with the "
+                       "rng you are given (rng.permutation), not np.random or a new generator")
+        if len({tuple(np.sort(ids_)) for ids_ in [val_ids, *others]}) < 7:
+            raise Fail("different rngs gave the same validation set: the split should depend "
+                       "on the random permutation drawn from rng, not on a fixed pattern")
+        # 1,000 samples sorted by label, 100 per class: a random 250 for validation hold
+        # 25 per class give or take 4; a pattern or a block of the sorted data does not.
+        big = np.arange(1000)
+        with _no_split_validation():
+            big_val = _val_ids(split(np.stack([big, big + 1000], axis=1).astype(float),
+                                     big // 100, 0.25, np.random.default_rng(119)))
+        counts = np.bincount(big_val // 100, minlength=10)
+        if counts.min() < 8 or counts.max() > 45:
+            raise Fail("on 1,000 samples sorted by label (100 per class) your validation set "
+                       f"holds between {counts.min()} and {counts.max()} of a class, where a "
+                       "shuffled split gives about 25 of each: permute all the indices")
         return "(a shuffled partition of the training data, labels kept with their images)"
 
     return run_check("split_validation", check)
@@ -149,20 +208,32 @@ def _reference_lr_range(results, top):
     return min(r["lr"] for r in best), max(r["lr"] for r in best)
 
 
+def _random_search(seed, n=30):
+    """n trials drawn as section 4 draws them, with distinct validation accuracies."""
+    rng = np.random.default_rng(seed)
+    accs = rng.permutation(np.linspace(0.1, 0.95, n)).round(3)
+    return [{"lr": float(10 ** rng.uniform(-3, 0)), "weight_decay": float(10 ** rng.uniform(-5, 0)),
+             "val_acc": float(acc)} for acc in accs]
+
+
 def check_lr_range(lr_range):
     """lr_range(results, top) -> (low, high): the smallest and the largest learning rate among
     the `top` trials with the highest validation accuracy. results: a list of dicts with keys
     'lr', 'weight_decay', 'val_acc'."""
 
     def check():
-        for top in (3, 5):
-            expected = _reference_lr_range(SEARCH_RESULTS, top)
-            got = lr_range(list(SEARCH_RESULTS), top)
+        searches = [("SEARCH_RESULTS", SEARCH_RESULTS, top) for top in (3, 5)]
+        searches += [("a random search of 30 trials", _random_search(112), top) for top in (4, 9)]
+        for name, results, top in searches:
+            expected = _reference_lr_range(results, top)
+            with refusing_calls([_reference_lr_range],
+                                "your function calls this check's reference: write it yourself"):
+                got = lr_range(list(results), top)
             try:
                 low, high = (float(v) for v in got)
             except (TypeError, ValueError):
                 raise Fail("return two numbers, (low, high)") from None
-            worst = sorted(SEARCH_RESULTS, key=lambda r: r["val_acc"])[:top]
+            worst = sorted(results, key=lambda r: r["val_acc"])[:top]
             if np.isclose([low, high], [min(r["lr"] for r in worst),
                                         max(r["lr"] for r in worst)]).all():
                 raise Fail("those are the worst trials: sort by val_acc from the highest down")
@@ -171,8 +242,8 @@ def check_lr_range(lr_range):
             if np.isclose([low, high], expected[::-1]).all():
                 raise Fail("return (low, high): the smaller learning rate first")
             if not np.isclose([low, high], expected).all():
-                raise Fail(f"for top = {top}: take the {top} trials with the highest val_acc "
-                           "and return the smallest and the largest of their 'lr'")
+                raise Fail(f"on {name} with top = {top}: take the {top} trials with the highest "
+                           "val_acc and return the smallest and the largest of their 'lr'")
         return "(the learning rates of the best trials)"
 
     return run_check("lr_range", check)
