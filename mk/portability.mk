@@ -7,7 +7,7 @@
 #   make test-newest     the same with the newest release of everything (build/newest-venv)
 #   make test-nbgrader   nbgrader's ClearSolutions makes the same student copies (build/nbgrader-venv)
 
-.PHONY: nbval-anywhere test-oldest test-newest test-nbgrader
+.PHONY: nbval-anywhere test-oldest _test-oldest test-newest test-nbgrader
 
 # One run per entry: `backend,hash seed,BLAS threads` (`-` leaves MPLBACKEND unset; `random` is
 # a new seed each run, printed so that a failure can be repeated). Every value of each
