@@ -177,7 +177,10 @@ def test_extend_backprop_matches_numerical_with_batchnorm_and_decay(activation, 
     backprop, numeric = net.gradient(x, t), net.numerical_gradient(x, t)
     assert list(backprop) == list(net.params)
     for key in backprop:
-        assert rel_error(backprop[key], numeric[key]) < TOL, key
+        if key in ("b1", "b2"):  # they feed batch norm: 0 up to rounding (~1e-11 numerically)
+            assert max(np.abs(backprop[key]).max(), np.abs(numeric[key]).max()) < 1e-9, key
+        else:
+            assert rel_error(backprop[key], numeric[key]) < TOL, key
 
 
 def test_extend_dropout_changes_training_not_testing(rng):

@@ -284,7 +284,7 @@ def test_cache_validation_rejects_wrong_shapes(synthetic_mnist, tmp_path):
     with np.load(cache, allow_pickle=False) as f:
         arrays = {name: f[name] for name in f.files}
     arrays["x_test"] = arrays["x_test"][:, :100]
-    np.savez(cache, allow_pickle=False, **arrays)
+    np.savez(cache, **arrays)  # numbers only; NumPy 1.24 stores allow_pickle= as an array
     with pytest.warns(UserWarning, match=r"x_test is uint8 \(5, 100\), expected uint8 \(5, 784\)"):
         load_mnist(kind="full", data_dir=tmp_path)
     assert issubclass(MnistFileError, ValueError)
