@@ -28,6 +28,21 @@ CHECKS = Path(__file__).resolve().parents[1] / "scratch" / "checks"
 HINT_ARGS = {"Fail": 0, "expect_close": 2, "expect_gradients": 2, "refusing_calls": 1}
 HINT_KEYWORDS = {"hint", "message"}
 
+# Hints that no wrong solution can reach, with the reason (module, the hint's first words).
+UNREACHABLE = {
+    ("simple_layers.py", "the gradients differ from numerical ones"):
+        "the last expect_gradients of graph_backward, muladd_backward, DivLayer and basket "
+        "gives the success note; every part was compared just before with the same rel_error "
+        "tolerance, and the parts' errors below it imply the whole's (Cauchy-Schwarz)",
+    ("initialisation.py", "the activations do not keep their size"):
+        "a measurement that shows the formula checked exactly just before at work; a "
+        "leaky_he_std that passed the exact values cannot fail it",
+    ("regularisation.py", "the mean of the training output should be"):
+        "a measurement over 200,000 units that confirms the exact comparison with "
+        "x * mask / (1 - p) just before; only a layer that behaves differently on a larger "
+        "input could fail it",
+}
+
 
 class Hint:
     def __init__(self, module, node, part=False):
@@ -42,6 +57,11 @@ class Hint:
         return self.pattern.fullmatch(message) is not None or (
             self.pattern.fullmatch(message.split(" (shape ")[0]) is not None
             or self.pattern.fullmatch(message.split(" (gradient shape ")[0]) is not None)
+
+    def unreachable_reason(self):
+        return next((why for (module, start), why in UNREACHABLE.items()
+                     if module == self.module and self.text.strip("'\"f").startswith(start)),
+                    None)
 
     def __repr__(self):
         return f"{self.module}:{self.line}: {self.text[:110]}"
@@ -144,13 +164,17 @@ class HintRecorder:
 
     def report(self):
         all_hints = hints()
-        unreached = [h for h in all_hints if not any(h.matches(m) for m in self.messages)]
+        unreached = [h for h in all_hints if not h.unreachable_reason()
+                     and not any(h.matches(m) for m in self.messages)]
         return all_hints, unreached
 
     def pytest_terminal_summary(self, terminalreporter):
         all_hints, unreached = self.report()
+        excused = sum(1 for h in all_hints if h.unreachable_reason())
         write = terminalreporter.write_line
-        write(f"check hints reached: {len(all_hints) - len(unreached)} of {len(all_hints)}")
+        write(f"check hints reached: {len(all_hints) - len(unreached) - excused} of "
+              f"{len(all_hints)} ({excused} unreachable by design, see UNREACHABLE); "
+              f"unreached: {len(unreached)}")
         for hint in unreached:
             write(f"  unreached: {hint}")
 

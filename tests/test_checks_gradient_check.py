@@ -179,3 +179,29 @@ def test_sparse_check_hints(capsys, solution, hint):
     assert not check_sparse_check(solution)
     line = one_line(capsys)
     assert line.startswith("sparse_check: not yet - ") and hint in line, line
+
+
+def test_sparse_check_that_compares_the_wrong_entry(capsys):
+    """Nudges entry i but compares the numeric slope with analytic at another entry: 20
+    evaluations, x restored, one number, yet a large error for a right gradient."""
+
+    def off_by_one(f, x, analytic, num_checks, rng, h=1e-5):
+        worst = 0.0
+        for _ in range(num_checks):
+            i = tuple(int(rng.integers(n)) for n in x.shape)
+            old = x[i]
+            x[i] = old + h
+            plus = f(x)
+            x[i] = old - h
+            minus = f(x)
+            x[i] = old
+            numeric = (plus - minus) / (2 * h)
+            j = (i[0], (i[1] + 1) % x.shape[1])
+            worst = max(worst, abs(analytic[j] - numeric) / (abs(analytic[j]) + abs(numeric)))
+        return worst
+
+    assert not check_sparse_check(off_by_one)
+    line = one_line(capsys)
+    assert line.startswith("sparse_check: not yet - the gradient here is right, but your error "
+                           "is "), line
+    assert line.endswith("compare analytic[i] with (f(x + h) - f(x - h)) / (2h) at the same i")
