@@ -1,27 +1,32 @@
 """Every notebook runs in JupyterLab and every widget responds, in a real browser.
 
-What it does, per notebook in notebooks/ (a glob: new notebooks are included automatically),
-as a learner would: open it in JupyterLab (a private server on a copy of notebooks/, see
+What it does, per notebook in notebooks/ (a glob: new notebooks are included automatically), as
+a learner would: open it in JupyterLab (a private server on a copy of notebooks/, see
 conftest.py), wait until the status bar says the kernel is Idle, Edit > Clear Outputs of All
 Cells (so the check below sees this run's outputs, not the committed ones), Run > Run All
-Cells, wait until the kernel is idle and every code cell has an execution count, and check
-that no cell shows a traceback or a widget that failed to display. Then it moves every control
-of every displayed widget: sliders by keyboard (focus the handle, ArrowRight then PageUp, or
+Cells, wait until the kernel is idle and every code cell has an execution count, and check that
+no cell shows a traceback or a widget that failed to display. Then it moves every control of
+every displayed widget: sliders by keyboard (focus the handle, ArrowRight then PageUp, or
 ArrowLeft/PageDown at the maximum), dropdowns and selects (the next option), toggle buttons,
-buttons, checkboxes and radio buttons (a click), and asserts that the widget's output changes:
-the text of its HTML `summary` (the convention of scratch/widgets/__init__.py) or a figure or
-text in its Output. Controls are found by the ipywidgets DOM classes, never by notebook-specific
-selectors. Every action is timed in the page, from the input event to the DOM change of what it
-drives (e2e_latency.py), and every slider is then dragged 20 steps with the mouse, timing the
-release to the final figure; the run ends with a latency table per notebook and
-build/e2e/latency.json (the targets are printed, never asserted). A screenshot after the
-interaction goes to build/e2e/<notebook>.png, a JSON record (run time, controls moved, what
-changed, latencies) to build/e2e/<notebook>.json.
+buttons, checkboxes and radio buttons (a click), and asserts that the widget answers with what
+the control drives, judged on the settled view against the view before the action: a number of
+its HTML `summary` (the convention of scratch/widgets/__init__.py) other than the control's own
+value (which every summary echoes), the pixels of a figure in its Output, or a number of a text
+in its Output must have changed. No output may show a traceback (any output type), a warning or
+error on stderr, or a check's "not yet - your code raised"; the log console must be found and
+empty. Controls are found by the ipywidgets DOM classes, never by notebook-specific selectors.
+Every action is timed in the page, from the input event to the DOM change of what it drives
+(e2e_latency.py), and every slider is then dragged 20 steps with the mouse, timing the release
+to the final figure; the run ends with a latency table per notebook and build/e2e/latency.json
+(the targets are printed, never asserted). A screenshot after the interaction goes to
+build/e2e/<notebook>.png, a JSON record (run time, controls moved, what changed, latencies) to
+build/e2e/<notebook>.json.
 
 Run it with `make e2e` (installs Playwright and Debian's Chromium if needed; about 2.5 minutes
 for 8 notebooks on 2 busy cores). `make test` does not run it; a plain `pytest` skips it with
 the reason when Chromium or Playwright is missing (under `make e2e` it fails instead). To see
-it fail, point it at a folder of broken notebooks: SCRATCH_E2E_NOTEBOOKS=/some/folder.
+it fail, point it at a folder of broken notebooks: `python tests/e2e/broken_notebooks.py
+build/e2e-broken` writes one per failure mode, then SCRATCH_E2E_NOTEBOOKS=build/e2e-broken.
 When a later notebook needs a different expectation, add it to EXPECTED below, with the reason.
 """
 
@@ -434,7 +439,16 @@ def interact(page, views, expected, notebook):
 def log_console_messages(page):
     """The log console's entries (View > Show Log Console), None when there are none; fails
     when the console cannot be found."""
-    menu(page, "View", "Show Log Console")
+    missing = ("the log console (View > Show Log Console) was not found, so the messages of "
+               "widget callbacks cannot be checked")
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^View$")).click()
+    item = page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Show Log Console$"))
+    try:
+        item.wait_for(timeout=5_000)
+    except Exception:  # Playwright's TimeoutError: no such menu item
+        page.keyboard.press("Escape")
+        pytest.fail(missing + " (no such menu item)", pytrace=False)
+    item.click()
     deadline = time.monotonic() + 10
     state = None
     while time.monotonic() < deadline:
@@ -443,8 +457,7 @@ def log_console_messages(page):
             break
         page.wait_for_timeout(250)
     if state is None:
-        pytest.fail("the log console (View > Show Log Console) was not found, so the messages "
-                    "of widget callbacks cannot be checked", pytrace=False)
+        pytest.fail(missing, pytrace=False)
     page.wait_for_timeout(500)  # entries render right after the panel
     state = page.evaluate(JS_LOG_CONSOLE)
     return "\n".join(state["entries"])[:3000] if state["entries"] else None
