@@ -1,0 +1,91 @@
+"""Tests written for mutants that `make mutation` (mutmut) found alive in scratch.functions and
+scratch.layers: what the other tests did not pin down (error messages that name the function,
+softmax's last axis on a batch of batches, relu_grad between 0 and 1, ...)."""
+
+import numpy as np
+import pytest
+
+from scratch import functions as F
+
+
+@pytest.mark.parametrize("name, call", [
+    ("sigmoid", lambda bad: F.sigmoid(bad)),
+    ("softmax", lambda bad: F.softmax(bad)),
+    ("log_softmax", lambda bad: F.log_softmax(bad)),
+    ("mean_squared_error", lambda bad: F.mean_squared_error(bad, bad)),
+    ("softmax_cross_entropy", lambda bad: F.softmax_cross_entropy(bad, np.array([0]))),
+    ("cross_entropy_error", lambda bad: F.cross_entropy_error(bad, np.array([0]))),
+])
+def test_a_non_numeric_input_is_refused_by_name(name, call):
+    with pytest.raises(TypeError, match=f"^{name}: "):
+        call(np.array([["a", "b"]]))
+
+
+def test_softmax_and_log_softmax_work_on_the_last_axis_of_any_batch_shape(rng):
+    x = rng.standard_normal((2, 3, 4)) * 5
+    rows = np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True)
+    np.testing.assert_allclose(F.softmax(x), rows, rtol=1e-12)
+    np.testing.assert_allclose(F.log_softmax(x), np.log(rows), rtol=1e-12, atol=1e-12)
+    # shifted by the row's own maximum: a huge row next to a small one stays exact
+    big = np.array([[[1000.0, 999.0], [0.0, 1.0]]])
+    np.testing.assert_allclose(F.log_softmax(big)[0, 0], np.log(F.softmax(big)[0, 0]))
+    assert np.isfinite(F.log_softmax(big)).all()
+
+
+def test_relu_grad_is_one_for_every_positive_input():
+    np.testing.assert_array_equal(F.relu_grad(np.array([-0.5, 0.0, 0.25, 0.999, 3.0])),
+                                  [0.0, 0.0, 1.0, 1.0, 1.0])
+
+
+def test_mean_squared_error_and_its_batch_mean():
+    y, t = np.array([0.1, 0.7, 0.2]), np.array([0.0, 1.0, 0.0])
+    assert F.mean_squared_error(y, t) == pytest.approx(0.5 * (0.01 + 0.09 + 0.04))
+    batch = np.stack([y, 2 * y])
+    expected = 0.5 * ((y - t) ** 2).sum() / 2 + 0.5 * ((2 * y - t) ** 2).sum() / 2
+    assert F.mean_squared_error(batch, np.stack([t, t])) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="mean_squared_error: t must have y's shape"):
+        F.mean_squared_error(y, t[:2])
+
+
+# --- scratch.nets.MultiLayerNetExtend -------------------------------------------------------
+from scratch.nets import MultiLayerNetExtend  # noqa: E402
+
+
+def test_rebinding_gamma_and_beta_takes_effect_in_every_batchnorm_layer(rng):
+    net = MultiLayerNetExtend(4, [5, 5], 3, use_batchnorm=True, rng=1)
+    x = rng.standard_normal((6, 4))
+    before = net.predict(x, train_flg=True)
+    for i in (1, 2):  # new arrays, not in-place changes: the book's stale-reference bug
+        net.params[f"gamma{i}"] = 2 * np.ones(5)
+        net.params[f"beta{i}"] = np.full(5, 0.5)
+        assert net.layers[f"BatchNorm{i}"].gamma is not net.params[f"gamma{i}"]  # until predict
+    after = net.predict(x, train_flg=True)
+    assert not np.allclose(after, before)
+    for i in (1, 2):
+        layer = net.layers[f"BatchNorm{i}"]
+        assert layer.gamma is net.params[f"gamma{i}"] and layer.beta is net.params[f"beta{i}"]
+
+
+def test_layers_are_named_and_parametrised_as_given():
+    net = MultiLayerNetExtend(4, [5, 5], 3, use_batchnorm=True, use_dropout=True,
+                              dropout_ratio=0.3, rng=0, dtype=np.float32)
+    for key, layer in net.layers.items():
+        assert layer.name == key
+    assert [net.layers[f"Dropout{i}"].dropout_ratio for i in (1, 2)] == [0.3, 0.3]
+    for key, p in net.params.items():
+        assert p.dtype == np.float32, key
+    np.testing.assert_array_equal(net.params["gamma1"], np.ones(5))
+    np.testing.assert_array_equal(net.params["beta2"], np.zeros(5))
+    assert net.weight_decay_lambda == 0.0
+
+
+def test_dropout_masks_come_from_the_nets_rng(rng):
+    x = rng.standard_normal((8, 4))
+
+    def masks(seed):
+        net = MultiLayerNetExtend(4, [6], 3, use_dropout=True, rng=seed)
+        net.predict(x, train_flg=True)
+        return net.layers["Dropout1"].mask.copy()
+
+    np.testing.assert_array_equal(masks(3), masks(3))
+    assert not np.array_equal(masks(3), masks(4))
