@@ -89,3 +89,38 @@ def test_dropout_masks_come_from_the_nets_rng(rng):
 
     np.testing.assert_array_equal(masks(3), masks(3))
     assert not np.array_equal(masks(3), masks(4))
+
+
+# --- small constants and boundaries in scratch.layers and scratch.optimizers -----------------
+from scratch.layers import BatchNormalization, Dropout  # noqa: E402
+from scratch.optimizers import SGD, AdaGrad  # noqa: E402
+
+
+def test_batchnorm_of_a_constant_feature_is_finite_thanks_to_eps():
+    x = np.array([[1.0, 2.0], [1.0, 4.0], [1.0, 0.0]])  # variance 0 in the first column
+    layer = BatchNormalization(np.ones(2), np.zeros(2))
+    out = layer.forward(x)
+    assert np.isfinite(out).all()
+    np.testing.assert_array_equal(out[:, 0], 0.0)
+    np.testing.assert_allclose(layer.std, np.sqrt(x.var(axis=0) + layer.eps))
+
+
+def test_adagrad_divides_by_sqrt_h_plus_eps():
+    opt = AdaGrad(lr=0.1)
+    params = {"w": np.array([0.0])}
+    opt.update(params, {"w": np.array([1e-7])})  # sqrt(h) = 1e-7: eps is half the divisor
+    assert params["w"][0] == pytest.approx(-0.1 * 1e-7 / (1e-7 + opt.eps))
+
+
+def test_a_learning_rate_of_zero_is_refused_and_a_dropout_ratio_of_zero_is_not():
+    with pytest.raises(ValueError, match="SGD"):
+        SGD(lr=0.0)
+    layer = Dropout(0.0, rng=0)
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(layer.forward(x), x)
+
+
+def test_dropout_names_itself_in_its_errors():
+    layer = Dropout(0.5, rng=0, name="Dropout7")
+    with pytest.raises((TypeError, ValueError), match="Dropout7"):
+        layer.forward(np.array([[np.nan, 1.0]]))
