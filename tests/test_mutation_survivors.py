@@ -124,3 +124,43 @@ def test_dropout_names_itself_in_its_errors():
     layer = Dropout(0.5, rng=0, name="Dropout7")
     with pytest.raises((TypeError, ValueError), match="Dropout7"):
         layer.forward(np.array([[np.nan, 1.0]]))
+
+
+# --- documented defaults and arguments handed on ---------------------------------------------
+from scratch.nets import MultiLayerNet, TwoLayerNet  # noqa: E402
+from scratch.optimizers import Adam, Momentum, RMSprop  # noqa: E402
+
+
+def test_the_books_default_hyperparameters():
+    assert SGD().lr == 0.01
+    assert (Momentum().lr, Momentum().momentum) == (0.01, 0.9)
+    assert (AdaGrad().lr, AdaGrad().eps) == (0.01, 1e-7)
+    assert (RMSprop().lr, RMSprop().decay_rate, RMSprop().eps) == (0.01, 0.99, 1e-7)
+    adam = Adam()
+    assert (adam.lr, adam.beta1, adam.beta2, adam.eps) == (0.001, 0.9, 0.999, 1e-8)
+
+
+def test_two_layer_net_uses_its_rng_and_networks_default_to_he_init():
+    assert not np.array_equal(TwoLayerNet(4, 3, 2, rng=5).params["W1"],
+                              TwoLayerNet(4, 3, 2, rng=6).params["W1"])
+    he = MultiLayerNet(400, [300], 2, rng=0).params["W1"]
+    assert he.std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
+    extend = MultiLayerNetExtend(400, [300], 2).params["W1"]
+    assert extend.std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
+    np.testing.assert_array_equal(extend, MultiLayerNetExtend(400, [300], 2, rng=0).params["W1"])
+
+
+def test_predict_defaults_to_test_mode_and_plain_extend_nets_have_gradients(rng):
+    x, t = rng.standard_normal((4, 3)), np.array([0, 1, 0, 1])
+    net = MultiLayerNetExtend(3, [5], 2, use_dropout=True, dropout_ratio=0.5, rng=0)
+    np.testing.assert_array_equal(net.predict(x), net.predict(x, train_flg=False))
+    plain = MultiLayerNetExtend(3, [5], 2, rng=0)
+    assert set(plain.gradient(x, t)) == set(plain.params) == {"W1", "b1", "W2", "b2"}
+    two = MultiLayerNet(3, [5], 2, rng=0)
+    np.testing.assert_array_equal(two.predict(x), two.predict(x, train_flg=False))
+
+
+def test_step_function_between_0_and_1_and_two_layer_nets_default_seed():
+    np.testing.assert_array_equal(F.step_function(np.array([-1.0, 0.0, 0.5, 1.0])), [0, 0, 1, 1])
+    np.testing.assert_array_equal(TwoLayerNet(4, 3, 2).params["W1"],
+                                  TwoLayerNet(4, 3, 2, rng=0).params["W1"])
