@@ -15,8 +15,10 @@ mutation: $(STAMP)
 		2>/dev/null || $(BIN)/python -m pip install --quiet "mutmut==$(MUTMUT_VERSION)"
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
-	$(BIN)/mutmut export-cicd-stats >/dev/null 2>&1 || true
-	$(BIN)/python tests/mutation_score.py
+	$(BIN)/mutmut export-cicd-stats >/dev/null
+	@$(BIN)/python -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+		print(f\"mutation score: {s['killed']} of {s['total']} killed \
+		({100 * s['killed'] / s['total']:.1f}%), {s['survived']} survived\")"
 
 hint-coverage: $(STAMP)
 	$(BIN)/python tests/hint_coverage.py
