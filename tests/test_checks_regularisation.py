@@ -155,4 +155,3 @@ def test_lr_range(capsys):
     ]
     _expect(check_lr_range, cases, capsys, "lr_range: OK (the learning rates of the best trials)")
     assert _lr_range(SEARCH_RESULTS, 3) == (0.048, 0.21)  # the reference, worked out by hand
-
