@@ -131,3 +131,53 @@ def test_a_forward_that_changes_x_is_reported(capsys):
 
     assert not check_tanh(InPlace)
     assert "forward changed x in place" in capsys.readouterr().out
+
+
+# Wrong forwards and wrong backward values: each hint of _check_activation's tables is reached.
+class LeakyReluWrongForward(LeakyRelu):
+    def forward(self, x):
+        self.mask = x > 0
+        return np.where(self.mask, x, 0.0)  # plain ReLU's forward
+
+
+class LeakyReluSlightlyWrong(LeakyRelu):
+    def backward(self, dout):
+        return 1.01 * super().backward(dout)
+
+
+class TanhWrongForward(Tanh):
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return x  # forgets to return the tanh
+
+
+class TanhUsesX(Tanh):
+    def forward(self, x):
+        self.x = x
+        return super().forward(x)
+
+    def backward(self, dout):
+        return dout * (1 - self.x ** 2)
+
+
+class TanhForgetsDout(Tanh):
+    def backward(self, dout):
+        return 1 - self.out ** 2
+
+
+@pytest.mark.parametrize(("check", "layer", "line"), [
+    (check_leaky_relu, LeakyReluWrongForward,
+     "LeakyRelu: not yet - forward should return x where x > 0 and 0.1 * x elsewhere"),
+    (check_leaky_relu, LeakyReluSlightlyWrong,
+     "LeakyRelu: not yet - dx should be dout where x > 0 and 0.1 * dout elsewhere (use the "
+     "mask saved in forward)"),
+    (check_tanh, TanhWrongForward,
+     "Tanh: not yet - forward should return np.tanh(x) (and keep it for backward)"),
+    (check_tanh, TanhUsesX,
+     "Tanh: not yet - use the output y = tanh(x) saved in forward: 1 - y**2, not 1 - x**2"),
+    (check_tanh, TanhForgetsDout,
+     "Tanh: not yet - multiply the local derivative 1 - y**2 by the upstream gradient dout"),
+])
+def test_wrong_forward_and_wrong_backward_values_get_their_hint(capsys, check, layer, line):
+    assert not check(layer)
+    assert one_line(capsys) == line

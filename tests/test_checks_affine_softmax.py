@@ -128,3 +128,57 @@ def test_softmax_check_passes_and_reports_stubs(capsys):
         "softmax_loss_grad: OK (max rel. error < 1e-7)",
         f"softmax_loss_grad: {NOT_IMPLEMENTED}",
     ]
+
+
+class ForgetsBias(TorchStyleAffine):
+    def forward(self, x):
+        return super().forward(x) - self.b
+
+
+class ScalesDoutInPlace(TorchStyleAffine):
+    def backward(self, dout):
+        dx = super().backward(dout)
+        dout *= 2
+        return dx
+
+
+class DWTruncated(TorchStyleAffine):
+    def backward(self, dout):
+        dx = super().backward(dout)
+        self.dW = self.dW[:, :-1]
+        return dx
+
+
+class DbOverAxis1(TorchStyleAffine):
+    def backward(self, dout):
+        dx = super().backward(dout)
+        self.db = dout.sum(axis=1)
+        return dx
+
+
+class DWWrongValues(TorchStyleAffine):  # the right shape, the wrong numbers
+    def backward(self, dout):
+        dx = super().backward(dout)
+        self.dW = 2 * self.dW
+        return dx
+
+
+class DbWrongValues(TorchStyleAffine):
+    def backward(self, dout):
+        dx = super().backward(dout)
+        self.db = dout.mean(axis=0)
+        return dx
+
+
+@pytest.mark.parametrize("layer, hint", [
+    (ForgetsBias,
+     "forward should return x W^T + b with x flattened to (N, D); keep it as given"),
+    (ScalesDoutInPlace, "backward changed dout in place: compute new arrays instead"),
+    (DWTruncated, "self.dW must have W's shape (2, 4), got (2, 3)"),
+    (DbOverAxis1, "sum dout over the batch axis (axis=0) for db, not over axis 1"),
+    (DWWrongValues, "dW should be dout.T @ x, with x flattened to (N, D)"),
+    (DbWrongValues, "db should be dout.sum(axis=0): b was added to every row"),
+])
+def test_affine_check_wrong_forward_and_wrong_values(capsys, layer, hint):
+    assert not check_torch_style_affine(layer)
+    assert one_line(capsys) == f"TorchStyleAffine.backward: not yet - {hint}"

@@ -173,3 +173,40 @@ def test_batchnorm_backward_refuses_every_way_around(capsys):
     for solution in (saved_method, via_reference, numerical):
         assert not check_batchnorm_backward(solution), solution.__name__
         assert "write the formula yourself" in one_line(capsys)
+
+
+def test_wrong_values_of_dgamma_and_dx_get_their_hint(capsys):
+    def dgamma_mean(dout, x_hat, std, gamma):
+        dx, _, db = _compact(dout, x_hat, std, gamma)
+        return dx, (dout * x_hat).mean(axis=0), db
+
+    assert not check_batchnorm_backward(dgamma_mean)
+    assert one_line(capsys) == ("batchnorm_backward: not yet - dgamma is the sum of dout * xn "
+                                "over the batch")
+
+    class DgammaWithoutXn(GoodLayerNorm):
+        def backward(self, dout):
+            dx = super().backward(dout)
+            self.dgamma = dout.sum(axis=0)
+            return dx
+
+    class DxSlightlyOff(GoodLayerNorm):
+        def backward(self, dout):
+            return 1.01 * super().backward(dout)
+
+    class EpsOfTheBatchSize(GoodLayerNorm):
+        """Right for the batch of 6, but its eps grows when the batch shrinks: a sample's
+        output then depends on how many samples came with it."""
+
+        def forward(self, x):
+            self.eps = 1e-6 * (6 / len(x)) ** 8
+            return super().forward(x)
+
+    for cls, hint in [
+        (DgammaWithoutXn, "self.dgamma is the sum of dout * xn over the batch (axis 0)"),
+        (DxSlightlyOff, "dx differs from the node-by-node gradient"),
+        (EpsOfTheBatchSize, "a sample's output must not depend on the other samples of its "
+                            "batch"),
+    ]:
+        assert not check_layer_norm(cls)
+        assert one_line(capsys) == f"LayerNorm: not yet - {hint}"

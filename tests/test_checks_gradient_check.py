@@ -106,7 +106,9 @@ def test_centred_gradient_refuses_the_packages_own(capsys, scratch_function):
 # Exercise 2: sparse_check(f, x, analytic, num_checks, rng, h)
 
 
-def sparse(f, x, analytic, num_checks, rng, h=1e-5):
+def sparse(f, x, analytic, num_checks, rng, h=1e-5, shift=0):
+    """The right sparse check; shift > 0 compares with analytic at the entry `shift` columns
+    to the right of the nudged one (a wrong solution)."""
     worst = 0.0
     for _ in range(num_checks):
         i = tuple(int(rng.integers(n)) for n in x.shape)
@@ -117,7 +119,8 @@ def sparse(f, x, analytic, num_checks, rng, h=1e-5):
         minus = f(x)
         x[i] = old
         numeric = (plus - minus) / (2 * h)
-        worst = max(worst, abs(analytic[i] - numeric) / (abs(analytic[i]) + abs(numeric)))
+        a = analytic[i[:-1] + ((i[-1] + shift) % x.shape[-1],)]
+        worst = max(worst, abs(a - numeric) / (abs(a) + abs(numeric)))
     return worst
 
 
@@ -179,3 +182,17 @@ def test_sparse_check_hints(capsys, solution, hint):
     assert not check_sparse_check(solution)
     line = one_line(capsys)
     assert line.startswith("sparse_check: not yet - ") and hint in line, line
+
+
+def test_sparse_check_that_compares_the_wrong_entry(capsys):
+    """Nudges entry i but compares the numeric slope with analytic at another entry: 20
+    evaluations, x restored, one number, yet a large error for a right gradient."""
+
+    def off_by_one(f, x, analytic, num_checks, rng, h=1e-5):
+        return sparse(f, x, analytic, num_checks, rng, h, shift=1)
+
+    assert not check_sparse_check(off_by_one)
+    line = one_line(capsys)
+    assert line.startswith("sparse_check: not yet - the gradient here is right, but your error "
+                           "is "), line
+    assert line.endswith("compare analytic[i] with (f(x + h) - f(x - h)) / (2h) at the same i")

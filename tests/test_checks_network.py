@@ -366,3 +366,23 @@ def test_gradient_errors_mistakes(capsys):
         assert not check_gradient_errors(solution), solution.__name__
         line = one_line(capsys)
         assert line.startswith("gradient_errors: not yet - ") and hint in line, line
+
+
+def test_refusing_calls_watches_the_function_a_wrapper_wraps():
+    """Two functions decorated with one functools.wraps wrapper share its code object; only
+    the refused one may be refused (mutmut's trampolines are such wrappers)."""
+    import functools
+
+    from scratch.checks import Fail, refusing_calls
+
+    def wrapped(function):
+        @functools.wraps(function)
+        def wrapper(*args):
+            return function(*args)
+        return wrapper
+
+    refused, allowed = wrapped(lambda: "refused"), wrapped(lambda: "allowed")
+    with refusing_calls([refused], "no"):
+        assert allowed() == "allowed"
+    with pytest.raises(Fail, match="no"), refusing_calls([refused], "no"):
+        refused()

@@ -114,3 +114,13 @@ def test_adam(capsys):
             assert passed and line == f"Adam: {OK_TAIL}"
         else:
             assert not passed and line.startswith("Adam: not yet - ") and hint in line, line
+
+
+def test_an_update_that_reshapes_a_parameter_is_named(capsys):
+    def flattening(self, params, key, g, s):
+        params[key] = (params[key] - self.lr * g).ravel()  # rebinds with another shape
+
+    assert not check_adam(_class(flattening))
+    line = one_line(capsys)
+    assert line.startswith("Adam: not yet - params['"), line
+    assert " changed shape from (" in line and line.endswith(")"), line

@@ -149,3 +149,44 @@ def test_basket_must_use_the_layers(capsys):
         "times, AddLayer 0/0")
     assert not check_basket(one_layer_for_two_nodes)
     assert "MulLayer forward/backward 4/3 times" in one_line(capsys)
+
+
+def test_wrong_shapes_and_wrong_values_get_their_hint(capsys):
+    """The hints not reached above: one return value instead of several, a gradient of the
+    wrong shape, a wrong dx or dy that is not just a sign, a wrong price."""
+
+    def lines(check, solution):
+        assert not check(solution)
+        return capsys.readouterr().out
+
+    assert lines(check_muladd_backward, lambda a, b, c, dout: dout * b) == (
+        "muladd_backward: not yet - return 3 values (da, db, dc), got one ndarray\n")
+    assert lines(check_muladd_backward, lambda a, b, c, dout: (dout * b, dout * a, dout[:2])) == (
+        "muladd_backward: not yet - dc should have the shape of c (4,), got (2,)\n")
+
+    class OneGradient(DivLayer):
+        def backward(self, dout):
+            return dout / self.y
+
+    class DxTimesY(DivLayer):
+        def backward(self, dout):
+            return dout * self.y, super().backward(dout)[1]
+
+    class DyWithoutSquare(DivLayer):
+        def backward(self, dout):
+            return dout / self.y, -dout * self.x / self.y
+
+    assert lines(check_div_layer, OneGradient) == (
+        "DivLayer: not yet - return 2 values (dx, dy) from backward, got one ndarray\n")
+    assert lines(check_div_layer, DxTimesY) == (
+        "DivLayer: not yet - dx: d(x/y)/dx = 1/y, times dout\n")
+    assert lines(check_div_layer, DyWithoutSquare) == (
+        "DivLayer: not yet - dy: d(x/y)/dy = -x / y**2, times dout\n")
+
+    def no_bag_in_price(apple, apple_num, banana, banana_num, bag, tax):
+        price, grads = basket(apple, apple_num, banana, banana_num, bag, tax)
+        return price - bag * tax, grads
+
+    assert lines(check_basket, no_bag_in_price) == (
+        "basket: not yet - price should be (apple * apple_num + banana * banana_num + bag) "
+        "* tax\n")

@@ -39,3 +39,9 @@ def test_check_result_is_boolean_and_displays_nothing():
     assert CheckResult(True) and not CheckResult(False)
     assert CheckResult(True) == True  # noqa: E712
     assert CheckResult(False)._ipython_display_() is None
+
+
+def test_class_counts_of_the_wrong_shape(capsys):
+    assert not check_class_counts(lambda t: np.bincount(t, minlength=10)[:9])
+    assert capsys.readouterr().out == (
+        "class_counts: not yet - expected one count per digit, shape (10,), got (9,)\n")

@@ -71,7 +71,13 @@ def test_softmax_with_loss_single_sample_and_huge_logits(recwarn):
     layer = SoftmaxWithLoss()
     assert layer.forward(np.array([1e4, -1e4, 0.0]), 0) == 0.0
     assert layer.forward(np.array([1e4, -1e4, 0.0]), 1) == pytest.approx(2e4)
-    assert layer.backward().shape == (3,)
+    # one sample, N = 1: the gradient is y - t itself; softmax of (1e4, -1e4, 0) is (1, 0, 0)
+    np.testing.assert_array_equal(layer.backward(), [1.0, -1.0, 0.0])
+    x = np.array([1.0, 2.0, 0.5])
+    y = np.exp(x) / np.exp(x).sum()
+    layer.forward(x, 2)
+    np.testing.assert_allclose(layer.backward(), y - [0.0, 0.0, 1.0], rtol=1e-12)
+    np.testing.assert_allclose(layer.backward(2.0), 2.0 * (y - [0.0, 0.0, 1.0]), rtol=1e-12)
     assert not recwarn.list
 
 

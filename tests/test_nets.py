@@ -103,8 +103,26 @@ def test_same_seed_same_net_and_inputs_untouched(rng):
 def test_loss_and_gradient_is_one_pass_and_weight_decay_adds_up(rng):
     net = MultiLayerNet(4, [3], 2, weight_decay_lambda=0.5)
     x, t = rng.standard_normal((2, 4)), np.array([0, 1])
+    # Count the passes: every layer's forward and backward run exactly once, the loss once.
+    calls = []
+    for name, layer in [*net.layers.items(), ("last_layer", net.last_layer)]:
+        for method in ("forward", "backward"):
+            original = getattr(layer, method)
+
+            def counted(*args, _original=original, _key=(name, method), **kwargs):
+                calls.append(_key)
+                return _original(*args, **kwargs)
+
+            setattr(layer, method, counted)
     loss, grads = net.loss_and_gradient(x, t)
+    names = [*net.layers, "last_layer"]
+    assert sorted(calls) == sorted((n, m) for n in names for m in ("forward", "backward"))
+    # in order: forwards left to right, then backwards right to left
+    assert calls == [(n, "forward") for n in names] + [(n, "backward") for n in names[::-1]]
+    for layer in [*net.layers.values(), net.last_layer]:
+        del layer.forward, layer.backward  # back to the class's methods
     assert loss == net.loss(x, t)
+    assert set(grads) == set(net.params)
     decay = 0.25 * sum(np.sum(net.params[k] ** 2) for k in ("W1", "W2"))
     assert loss == pytest.approx(net.last_layer.forward(net.predict(x), t) + decay)
 

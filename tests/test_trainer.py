@@ -43,12 +43,28 @@ def test_it_learns_and_is_deterministic():
 
 
 def test_every_sample_is_used_once_per_epoch():
-    trainer = make(epochs=1, batch_size=300)
-    seen = []
+    trainer = make(epochs=3, batch_size=300)
+    batches = []
     step = trainer.train_step
-    trainer.train_step = lambda xb, tb: (seen.append(len(xb)), step(xb, tb))[1]
+    trainer.train_step = lambda xb, tb: (batches.append((xb.copy(), tb.copy())), step(xb, tb))[1]
     trainer.train()
-    assert seen == [300, 300, 300, 100]
+    assert [len(xb) for xb, _ in batches] == [300, 300, 300, 100] * 3
+    # Which training samples each epoch used: the rows of x_train are distinct points, so a
+    # row identifies its sample. Each epoch must be a permutation of all 1000, labels with them.
+    index = {row.tobytes(): i for i, row in enumerate(trainer.x_train)}
+    assert len(index) == len(trainer.x_train)
+    orders = []
+    for epoch in range(3):
+        xs = np.concatenate([xb for xb, _ in batches[4 * epoch:4 * epoch + 4]])
+        ts = np.concatenate([tb for _, tb in batches[4 * epoch:4 * epoch + 4]])
+        order = np.array([index[row.tobytes()] for row in xs])
+        np.testing.assert_array_equal(np.sort(order), np.arange(len(trainer.x_train)))
+        np.testing.assert_array_equal(ts, trainer.t_train[order])
+        orders.append(order)
+    # shuffled: not the data's order, and a new order every epoch
+    assert not np.array_equal(orders[0], np.arange(len(trainer.x_train)))
+    assert not np.array_equal(orders[0], orders[1])
+    assert not np.array_equal(orders[1], orders[2])
 
 
 def test_optimizer_instance_and_evaluation_subset():

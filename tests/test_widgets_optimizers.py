@@ -91,3 +91,38 @@ def test_the_figure_shows_the_valley_chosen():
     xs, ys = explorer.line.get_data()
     assert (xs[0], ys[0]) == pytest.approx((-7 * 0.7071 - 2 * 0.7071, -7 * 0.7071 + 2 * 0.7071),
                                            abs=1e-3)
+
+
+def _numbers(html):
+    import re
+
+    return [float(v) for v in re.findall(r"-?\d+\.\d+", html)]
+
+
+def test_the_drawn_path_follows_every_control_computed_independently():
+    """The figure's line against the update rules written here (not scratch.plots.paths):
+    SGD's closed form and Momentum's two-line loop, after each control is moved; the summary's
+    end point and distance are the drawn path's last point."""
+    import numpy as np
+
+    x0, y0 = -7.0, 2.0  # the book's start on f(x, y) = x**2 / 20 + y**2
+    explorer = PathExplorer("SGD")
+    explorer.lr.value = 0.2
+    explorer.steps.value = 17
+    xs, ys = explorer.line.get_data()
+    k = np.arange(18)
+    np.testing.assert_allclose(xs, x0 * (1 - 0.2 / 10) ** k, rtol=1e-12)
+    np.testing.assert_allclose(ys, y0 * (1 - 2 * 0.2) ** k, rtol=1e-12, atol=1e-300)
+
+    explorer.optimizer.value = "Momentum"  # resets lr to the book's 0.1
+    explorer.steps.value = 25
+    p, v, points = np.array([x0, y0]), np.zeros(2), [np.array([x0, y0])]
+    for _ in range(25):
+        v = 0.9 * v - 0.1 * np.array([p[0] / 10, 2 * p[1]])
+        p = p + v
+        points.append(p)
+    xs, ys = explorer.line.get_data()
+    np.testing.assert_allclose(np.column_stack([xs, ys]), points, rtol=1e-10, atol=1e-12)
+    end_x, end_y, distance = _numbers(explorer.summary.value.split("ends at")[1])[:3]
+    assert (end_x, end_y) == (round(xs[-1], 3), round(ys[-1], 3))
+    assert distance == round(float(np.hypot(xs[-1], ys[-1])), 3)

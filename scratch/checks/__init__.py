@@ -10,6 +10,7 @@ The lines are fixed text (errors are reported against a threshold, not printed i
 nbval can compare them. Topic modules (`scratch.checks.<topic>`) build on `run_check`.
 """
 
+import inspect
 import sys
 from contextlib import contextmanager
 
@@ -103,7 +104,9 @@ def refusing_calls(functions, message):
     learner got them from) raises Fail(message): for exercises whose point is to write what
     scratch (or the check's own reference) already has. Implemented with sys.setprofile, which
     sees every Python call, so an alias or a saved reference is caught as well."""
-    codes = {getattr(f, "__code__", None) or f.__func__.__code__ for f in functions}
+    # A decorated function (functools.wraps) is watched by the function it wraps: wrappers
+    # may share one code object (mutmut's do), and watching it would refuse every one of them.
+    codes = {inspect.unwrap(getattr(f, "__func__", f)).__code__ for f in functions}
     caught = []
 
     def profile(frame, event, arg):

@@ -69,7 +69,7 @@ class ActivationExplorer(Explorer):
             for name in ACTIVATIONS:
                 self._set_curves(name)
                 self.figure.render(key=name)
-            self._set_curves(self.activation.value)
+            self._draw(self.activation.value, self.x.value, *self.values()[:2])
 
     def values(self):
         """(y, slope, dx) at the current setting, as floats."""
@@ -126,9 +126,14 @@ class ActivationExplorer(Explorer):
         self.curves[1].set_data(grid, df(grid))
         self.axes[0].set_title(f"{name}(x)")
         self.axes[1].set_title(f"derivative of {name}")
+        # The limits come from the curves alone: the point still at the last activation's value
+        # would stretch them (and then be drawn off its curve on the kept background).
+        for point in self.points:
+            point.set_data([], [])
         for ax in self.axes:
             ax.relim()
             ax.autoscale_view()
+            ax.set_ylim(ax.get_ylim())  # fixed until the next activation, whatever is drawn
 
     def _draw(self, name, x, y, slope):
         self._set_curves(name)

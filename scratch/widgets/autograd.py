@@ -133,7 +133,10 @@ class BackwardStepper(Explorer):
         self.summary.value = "<br>".join(self.lines)
         if not self.show_plot:
             return
-        self.figure, (labels, ring, input_grads) = self._figure_for(self.expression.value)
+        figure, (labels, ring, input_grads) = self._figure_for(self.expression.value)
+        if figure is not self.figure:  # another expression's figure is in `out`: send ours
+            figure.clear()
+        self.figure = figure
         g = value_graph(self.root, self.names)
         done = {id(n) for n in self.queue[:self.position]}
         for (i, _), text in labels.items():  # only the arrows whose operation has run

@@ -1,27 +1,32 @@
 """Every notebook runs in JupyterLab and every widget responds, in a real browser.
 
-What it does, per notebook in notebooks/ (a glob: new notebooks are included automatically),
-as a learner would: open it in JupyterLab (a private server on a copy of notebooks/, see
+What it does, per notebook in notebooks/ (a glob: new notebooks are included automatically), as
+a learner would: open it in JupyterLab (a private server on a copy of notebooks/, see
 conftest.py), wait until the status bar says the kernel is Idle, Edit > Clear Outputs of All
 Cells (so the check below sees this run's outputs, not the committed ones), Run > Run All
-Cells, wait until the kernel is idle and every code cell has an execution count, and check
-that no cell shows a traceback or a widget that failed to display. Then it moves every control
-of every displayed widget: sliders by keyboard (focus the handle, ArrowRight then PageUp, or
+Cells, wait until the kernel is idle and every code cell has an execution count, and check that
+no cell shows a traceback or a widget that failed to display. Then it moves every control of
+every displayed widget: sliders by keyboard (focus the handle, ArrowRight then PageUp, or
 ArrowLeft/PageDown at the maximum), dropdowns and selects (the next option), toggle buttons,
-buttons, checkboxes and radio buttons (a click), and asserts that the widget's output changes:
-the text of its HTML `summary` (the convention of scratch/widgets/__init__.py) or a figure or
-text in its Output. Controls are found by the ipywidgets DOM classes, never by notebook-specific
-selectors. Every action is timed in the page, from the input event to the DOM change of what it
-drives (e2e_latency.py), and every slider is then dragged 20 steps with the mouse, timing the
-release to the final figure; the run ends with a latency table per notebook and
-build/e2e/latency.json (the targets are printed, never asserted). A screenshot after the
-interaction goes to build/e2e/<notebook>.png, a JSON record (run time, controls moved, what
-changed, latencies) to build/e2e/<notebook>.json.
+buttons, checkboxes and radio buttons (a click), and asserts that the widget answers with what
+the control drives, judged on the settled view against the view before the action: a number of
+its HTML `summary` (the convention of scratch/widgets/__init__.py) other than the control's own
+value (which every summary echoes), the pixels of a figure in its Output, or a number of a text
+in its Output must have changed. No output may show a traceback (any output type), a warning or
+error on stderr, or a check's "not yet - your code raised"; the log console must be found and
+empty. Controls are found by the ipywidgets DOM classes, never by notebook-specific selectors.
+Every action is timed in the page, from the input event to the DOM change of what it drives
+(e2e_latency.py), and every slider is then dragged 20 steps with the mouse, timing the release
+to the final figure; the run ends with a latency table per notebook and build/e2e/latency.json
+(the targets are printed, never asserted). A screenshot after the interaction goes to
+build/e2e/<notebook>.png, a JSON record (run time, controls moved, what changed, latencies) to
+build/e2e/<notebook>.json.
 
 Run it with `make e2e` (installs Playwright and Debian's Chromium if needed; about 2.5 minutes
 for 8 notebooks on 2 busy cores). `make test` does not run it; a plain `pytest` skips it with
 the reason when Chromium or Playwright is missing (under `make e2e` it fails instead). To see
-it fail, point it at a folder of broken notebooks: SCRATCH_E2E_NOTEBOOKS=/some/folder.
+it fail, point it at a folder of broken notebooks: `python tests/e2e/broken_notebooks.py
+build/e2e-broken` writes one per failure mode, then SCRATCH_E2E_NOTEBOOKS=build/e2e-broken.
 When a later notebook needs a different expectation, add it to EXPECTED below, with the reason.
 """
 
@@ -52,7 +57,11 @@ CHANGE_POLL = 0.05  # only to notice a change and start settling; latencies are 
 #       outputs hold, at least one), "interactive": how many of them have controls (default:
 #       at least one; a tqdm progress bar is a widget without controls);
 #   "unresponsive": labels of controls that may leave the output unchanged, with the reason.
-EXPECTED = {}
+EXPECTED = {
+    "02_simple_layers": {"unresponsive": {
+        "show the formulas": "it reveals the gradients' formulas in words; the numbers and the "
+                             "graph stay as they are"}},
+}
 
 # --- JavaScript run in the page -----------------------------------------------------------
 # The kernel status is the status bar's text item "Python 3 (ipykernel) | Idle" (not the
@@ -69,13 +78,22 @@ const cellOf = el => {
   const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
   return cell ? cells.indexOf(cell) + 1 : 0;
 };
+// Everything that means something went wrong, in any output of any cell, widget Outputs
+// included: a traceback (any output type), any warning or error on stderr, a check's
+// "not yet - your code raised" (printed on stdout: the check caught the learner's exception),
+// and a widget that failed to display.
 const errors = () => {
   const found = [];
-  for (const e of document.querySelectorAll(
-      '.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')) {
+  for (const e of document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')) {
+    if (e.querySelector('.jp-OutputArea-output')) continue;  // its inner outputs are listed
     const text = e.innerText;
-    if (/Traceback|^\s*Cell In\[|^\w*(Error|Exception)\b/m.test(text))
-      found.push(`code cell ${cellOf(e)}: ${text.slice(0, 3000)}`);
+    const mime = e.getAttribute('data-mime-type') || '';
+    const stderr = mime === 'application/vnd.jupyter.stderr';
+    if (/Traceback \(most recent call last\)|^\s*Cell In\[/m.test(text)
+        || /not yet - your code raised/.test(text)
+        || (stderr && /\w*(Warning|Error|Exception)\b|Traceback/.test(text)))
+      found.push(`code cell ${cellOf(e)} (${stderr ? 'stderr' : mime || 'output'}): `
+                 + text.slice(0, 3000));
   }
   for (const e of document.querySelectorAll('.jp-Notebook .jupyter-widgets-error-widget'))
     found.push(`code cell ${cellOf(e)}: widget failed to display: ${e.innerText.slice(0, 500)}`);
@@ -105,11 +123,15 @@ JS_RUN_STATE = "() => {" + _JS_HELPERS + r"""
 JS_ERRORS = "() => {" + _JS_HELPERS + "return errors(); }"
 
 # Output of a widget callback that is not inside an Output widget (an exception in an observer,
-# a warning) goes to JupyterLab's log console; its status bar item counts the messages.
-JS_LOG_COUNT = r"""() => {
-  const item = document.querySelector('.jp-LogConsoleStatusItem');
-  if (!item || item.classList.contains('lm-mod-hidden')) return 0;
-  return parseInt(item.textContent.trim(), 10) || 0;
+# a warning) goes to JupyterLab's log console (View > Show Log Console). Its panel lists one
+# entry per message, or a placeholder when there are none; the test fails when it cannot find
+# the panel (a check that cannot look must not pass).
+JS_LOG_CONSOLE = r"""() => {
+  const panel = document.querySelector('.jp-LogConsolePanel');
+  if (!panel) return null;
+  const entries = [...panel.querySelectorAll('.jp-OutputArea-child')];
+  return {entries: entries.map(e => e.innerText.slice(0, 1500)),
+          placeholder: !!panel.querySelector('.jp-LogConsoleListPlaceholder')};
 }"""
 
 # Top-level widget views (a widget inside an Output widget belongs to its parent's view),
@@ -171,11 +193,13 @@ JS_DISCOVER = "() => {" + _JS_HELPERS + r"""
 JS_VIEW_STATE = "(k) => {" + _JS_HELPERS + r"""
   const view = document.querySelector(`[data-e2e-view="${k}"]`);
   if (!view) return null;
-  const html = [...view.querySelectorAll('.widget-html-content, .widget-htmlmath-content')]
-    .map(e => e.innerHTML);
+  const summaries = [...view.querySelectorAll('.widget-html-content, .widget-htmlmath-content')];
+  const html = summaries.map(e => e.innerHTML);
+  const text = summaries.map(e => e.innerText).join(' | ');
   const outputs = [...view.querySelectorAll('.widget-output')].map(o =>
     o.innerText + ' | ' + [...o.querySelectorAll('img')].map(i => hash(i.src)).join(','));
-  return {html, outputs, status: kernelStatus()};
+  const images = [...view.querySelectorAll('.widget-output img')].map(i => hash(i.src));
+  return {html, text, outputs, images, status: kernelStatus()};
 }"""
 
 
@@ -256,8 +280,18 @@ def settle(page, k):
                 f"{RESPONSE_TIMEOUT:.0f} s; kernel status: {previous['status']!r}", pytrace=False)
 
 
+def _readout(target):
+    readout = target.locator("xpath=ancestor::*[contains(@class, 'widget-slider')][1]"
+                             "//*[contains(@class, 'widget-readout')]").first
+    return readout.inner_text() if readout.count() else ""
+
+
 def act(page, control, step):
-    """One action on a control; step 0 and 1 differ for sliders (ArrowRight, then PageUp)."""
+    """One action on a control; step 0 and 1 differ for sliders (ArrowRight, then PageUp).
+
+    Returns (what was done, the control's own values before and after it): a summary that
+    repeats them only echoes the control, so they do not count as a response.
+    """
     target = page.locator(f'[data-e2e-control="{control["id"]}"]')
     assert target.count() == 1, (f'{control["kind"]} {control["label"]!r} is no longer on the '
                                  "page (its widget view was rendered again)")
@@ -268,28 +302,31 @@ def act(page, control, step):
         at_max = float(target.get_attribute("aria-valuenow")) >= float(
             target.get_attribute("aria-valuemax"))
         key = (("ArrowRight", "ArrowLeft"), ("PageUp", "PageDown"))[step][at_max]
-        readout = target.locator("xpath=ancestor::*[contains(@class, 'widget-slider')][1]"
-                                 "//*[contains(@class, 'widget-readout')]").first
-        shown = readout.inner_text() if readout.count() else "?"
+        shown = _readout(target)
         target.focus()
         page.keyboard.press(key)
-        return f"{key} ({shown} -> {readout.inner_text() if readout.count() else '?'})"
+        now = _readout(target)
+        return f"{key} ({shown or '?'} -> {now or '?'})", [shown, now]
     if kind == "select":
+        old = target.evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ")
         index = target.evaluate("s => (s.selectedIndex + 1) % s.options.length")
         label = target.evaluate(f"s => s.options[{index}].text").replace("\xa0", " ")
         target.select_option(index=index)
-        return f"select {label!r}"
+        return f"select {label!r}", [old, label]
     if kind == "togglebuttons":
+        active = target.locator("button.mod-active")
+        old = active.first.inner_text() if active.count() else ""
         button = target.locator("button:not(.mod-active)").first
         label = button.inner_text()
         button.click()
-        return f"click {label!r}"
+        return f"click {label!r}", [old, label]
     if kind == "radio":
+        labels = target.locator("label").all_inner_texts()
         radio = target.locator("input[type=radio]:not(:checked)").first
         radio.click()
-        return "click another option"
+        return "click another option", labels
     target.click()
-    return "click"
+    return "click", [control["label"]]
 
 
 def wait_for_change(page, k, before):
@@ -306,16 +343,55 @@ def wait_for_change(page, k, before):
     return None
 
 
-def what_changed(before, after):
-    return "+".join(part for part, key in (("summary", "html"), ("figure", "outputs"))
-                    if after[key] != before[key]) or None
+NUMBER = re.compile(r"[-+\u2212]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
+                    r"(?:[eE][-+\u2212]?\d+)?")
+
+
+def numbers(text, echoed=()):
+    """The numbers in a text, in order, as floats, without those equal to an echoed value."""
+    def value(match):
+        return float(match.replace("\u2212", "-").replace(",", ""))
+
+    echo = {value(m) for text_ in echoed for m in NUMBER.findall(text_ or "")}
+    return [v for v in map(value, NUMBER.findall(text)) if v not in echo]
+
+
+def what_changed(before, after, echoed=()):
+    """What the action drove, judged on the settled view: 'summary' when the summary's numbers
+    changed other than the control's own (echoed) values, 'figure' when an image's pixels
+    changed, 'output' when the numbers of an Output's text changed; None otherwise."""
+    parts = []
+    if numbers(after["text"], echoed) != numbers(before["text"], echoed):
+        parts.append("summary")
+    if after["images"] != before["images"]:
+        parts.append("figure")
+    # an Output's entry is "<its text> | <image fingerprints>": the text alone here
+    texts = [" ".join(o.rsplit(" | ", 1)[0] for o in state["outputs"])
+             for state in (before, after)]
+    if numbers(texts[1], echoed) != numbers(texts[0], echoed):
+        parts.append("output")
+    return "+".join(parts) or None
+
+
+def why_not(before, after, seen):
+    """Why an action counts as no response, for the failure message."""
+    if seen is None:
+        return f"left the summary and the figure unchanged for {RESPONSE_TIMEOUT:.0f} s"
+    if after["html"] == before["html"] and after["outputs"] == before["outputs"]:
+        return (f"changed the {seen} while computing, but the settled view is the view "
+                "before the action")
+    return ("changed only the control's own value in the summary: no other number of the "
+            "summary, no figure pixel and no output number changed")
 
 
 def interact(page, views, expected, notebook):
-    """Move every control; return the records and the controls whose output did not change.
+    """Move every control; return the records and the controls that did not respond.
 
-    Every action's latency is measured in the page (e2e_latency); then every slider is dragged
-    20 steps and the time from the release to the final figure is recorded.
+    A response is judged on the settled view against the view before the action: the
+    summary's numbers other than the control's echoed value, or the figure's pixels, or the
+    numbers an Output prints must have changed. Every action's latency is measured in the
+    page (e2e_latency); then every slider is dragged 20 steps and the time from the release
+    to the final figure is recorded.
     """
     records, drags, failures = [], [], []
     allowed = expected.get("unresponsive", {})
@@ -325,15 +401,13 @@ def interact(page, views, expected, notebook):
         for control in view["controls"]:
             for step in range(2 if control["kind"] == "slider" else 1):
                 before = settled or settle(page, k)
-                settled = None
                 e2e_latency.arm(page, k)
                 start = time.monotonic()
-                action = act(page, control, step)
-                changed = wait_for_change(page, k, before)
+                action, echoed = act(page, control, step)
+                seen = wait_for_change(page, k, before)
                 seconds = round(time.monotonic() - start, 2)
-                if changed:  # once settled, note everything that changed (summary, figure)
-                    settled = settle(page, k)
-                    changed = what_changed(before, settled) or changed
+                settled = settle(page, k)
+                changed = what_changed(before, settled, echoed)
                 timing = e2e_latency.read(page)
                 label = f'{control["kind"]} {control["label"]!r}'
                 record = {"notebook": notebook, "cell": view["cell"], "control": label,
@@ -341,39 +415,56 @@ def interact(page, views, expected, notebook):
                           "load": e2e_latency.read_loadavg(), **timing}
                 records.append(record)
                 if changed is None and control["label"] not in allowed:
-                    failures.append(f'code cell {view["cell"]}, {label}: '
-                                    f'{action} left the summary and the figure unchanged '
-                                    f'for {RESPONSE_TIMEOUT:.0f} s')
+                    failures.append(f'code cell {view["cell"]}, {label}: {action} '
+                                    + why_not(before, settled, seen))
         for control in view["controls"]:
             if control["kind"] != "slider":
                 continue
             before = settle(page, k)
             target = page.locator(f'[data-e2e-control="{control["id"]}"]')
             target.scroll_into_view_if_needed()
+            shown = _readout(target)
             moved = e2e_latency.drag(page, target, k)
-            changed = wait_for_change(page, k, before)
-            after = settle(page, k) if changed else before
+            seen = wait_for_change(page, k, before)
+            after = settle(page, k)
+            echoed = [shown, _readout(target)]
             record = {"notebook": notebook, "cell": view["cell"],
                       "control": f'slider {control["label"]!r}', **moved,
-                      "changed": what_changed(before, after),
+                      "changed": what_changed(before, after, echoed),
                       "load": e2e_latency.read_loadavg(), **e2e_latency.read(page)}
             drags.append(record)
             if record["changed"] is None and control["label"] not in allowed:
                 failures.append(f'code cell {view["cell"]}, {record["control"]}: a drag of '
-                                f'{moved["steps"]} steps left the summary and the figure '
-                                "unchanged")
+                                f'{moved["steps"]} steps ({echoed[0]} -> {echoed[1]}) '
+                                + why_not(before, after, seen))
     return records, drags, failures
 
 
 def log_console_messages(page):
-    """The log console's text if widget callbacks logged anything (opened from the status bar)."""
-    if not page.evaluate(JS_LOG_COUNT):
-        return None
-    page.locator(".jp-LogConsoleStatusItem").click()
-    panel = page.locator(".jp-LogConsolePanel")
-    panel.wait_for()
-    page.wait_for_timeout(500)  # the entries render right after the panel
-    return panel.inner_text()[:3000]
+    """The log console's entries (View > Show Log Console), None when there are none; fails
+    when the console cannot be found."""
+    missing = ("the log console (View > Show Log Console) was not found, so the messages of "
+               "widget callbacks cannot be checked")
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^View$")).click()
+    item = page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Show Log Console$"))
+    try:
+        item.wait_for(timeout=5_000)
+    except Exception:  # Playwright's TimeoutError: no such menu item
+        page.keyboard.press("Escape")
+        pytest.fail(missing + " (no such menu item)", pytrace=False)
+    item.click()
+    deadline = time.monotonic() + 10
+    state = None
+    while time.monotonic() < deadline:
+        state = page.evaluate(JS_LOG_CONSOLE)
+        if state is not None and (state["entries"] or state["placeholder"]):
+            break
+        page.wait_for_timeout(250)
+    if state is None:
+        pytest.fail(missing, pytrace=False)
+    page.wait_for_timeout(500)  # entries render right after the panel
+    state = page.evaluate(JS_LOG_CONSOLE)
+    return "\n".join(state["entries"])[:3000] if state["entries"] else None
 
 
 def screenshot(page, stem):
