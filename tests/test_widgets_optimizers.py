@@ -84,10 +84,10 @@ def test_the_rotated_valley_hurts_only_the_per_coordinate_methods():
 def test_the_figure_shows_the_valley_chosen():
     explorer = PathExplorer("AdaGrad")
     visible = [c for c in explorer.ax.collections if c.get_visible()]
-    assert len(visible) == 1 and visible[0] is explorer.contours[0.0]
+    assert visible == explorer.contours[0.0] and visible  # one or more collections per valley
     explorer.valley.value = "rotated by 45°"
     visible = [c for c in explorer.ax.collections if c.get_visible()]
-    assert len(visible) == 1 and visible[0] is explorer.contours[45.0]
+    assert visible == explorer.contours[45.0] and visible
     xs, ys = explorer.line.get_data()
     assert (xs[0], ys[0]) == pytest.approx((-7 * 0.7071 - 2 * 0.7071, -7 * 0.7071 + 2 * 0.7071),
                                            abs=1e-3)

@@ -104,7 +104,8 @@ class PathExplorer(Explorer):
         self.line = self.figure.animated(path_line)
         self.figure.animated(minimum)  # animated too, to stay on top of the path
         self.title = self.figure.animated(self.ax.title)
-        self.contours[0.0] = self.ax.collections[-1]
+        # The contour lines: one collection in matplotlib >= 3.8, one per level before.
+        self.contours[0.0] = list(self.ax.collections)
 
     def _set_valley(self, rotation):
         """Show the contour lines of this valley only (drawn once, the first time)."""
@@ -116,6 +117,7 @@ class PathExplorer(Explorer):
                 extra.remove()
             self.ax.set_xlim(*xlim)
             self.ax.set_ylim(*ylim)
-            self.contours[rotation] = next(c for c in self.ax.collections if c not in before)
-        for angle, contour in self.contours.items():
-            contour.set_visible(angle == rotation)
+            self.contours[rotation] = [c for c in self.ax.collections if c not in before]
+        for angle, lines in self.contours.items():
+            for collection in lines:
+                collection.set_visible(angle == rotation)
