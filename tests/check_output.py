@@ -9,3 +9,15 @@ def one_line(capsys):
     out = capsys.readouterr().out
     assert out.count("\n") == 1, out
     return out.rstrip("\n")
+
+
+def expect_verdicts(check, cases, capsys, ok_line):
+    """Each (solution, hint) of cases: hint None must pass and print ok_line; a hint must fail
+    with "<name>: not yet - ..." containing it (name is ok_line's text before the colon)."""
+    name = ok_line.split(":")[0]
+    for solution, hint in cases:
+        passed, line = check(solution), one_line(capsys)
+        if hint is None:
+            assert passed and line == ok_line, line
+        else:
+            assert not passed and line.startswith(f"{name}: not yet - ") and hint in line, line

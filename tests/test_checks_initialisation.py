@@ -1,7 +1,7 @@
 """Notebook 09's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
 
 import numpy as np
-from check_output import NOT_IMPLEMENTED, one_line
+from check_output import NOT_IMPLEMENTED, expect_verdicts
 
 from scratch.checks.initialisation import check_leaky_he_std, check_xavier_in_out
 
@@ -21,14 +21,8 @@ def test_leaky_he_std(capsys):
          "for n = 50, alpha = 0.1 the scale should keep"),
         (_stub, NOT_IMPLEMENTED),
     ]
-    for solution, hint in cases:
-        passed = check_leaky_he_std(solution)
-        line = one_line(capsys)
-        if hint is None:
-            assert passed and line == (
-                "leaky_he_std: OK (and ten layers keep their activations' size)")
-        else:
-            assert not passed and line.startswith("leaky_he_std: not yet - ") and hint in line
+    expect_verdicts(check_leaky_he_std, cases, capsys,
+                    "leaky_he_std: OK (and ten layers keep their activations' size)")
 
 
 def _scale(n_in, n_out):
@@ -57,11 +51,5 @@ def test_xavier_in_out(capsys):
         ((_scale, fresh_rng), "matrix 1: draw rng.standard_normal"),
         ((_stub, _weights), NOT_IMPLEMENTED),
     ]
-    for (scale, weights), hint in cases:
-        passed = check_xavier_in_out(scale, weights)
-        line = one_line(capsys)
-        if hint is None:
-            assert passed and line == (
-                "xavier_in_out: OK (the scale and the weights of a 300-200-100-10 network)")
-        else:
-            assert not passed and line.startswith("xavier_in_out: not yet - ") and hint in line
+    expect_verdicts(lambda pair: check_xavier_in_out(*pair), cases, capsys,
+                    "xavier_in_out: OK (the scale and the weights of a 300-200-100-10 network)")

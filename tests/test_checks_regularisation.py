@@ -1,7 +1,7 @@
 """Notebook 11's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
 
 import numpy as np
-from check_output import NOT_IMPLEMENTED, one_line
+from check_output import NOT_IMPLEMENTED, expect_verdicts
 
 from scratch.checks.regularisation import (
     SEARCH_RESULTS,
@@ -16,17 +16,6 @@ from scratch.trainer import split_validation
 
 def _stub(*args):
     raise NotImplementedError
-
-
-def _expect(check, cases, capsys, ok_line):
-    """Each (solution, hint): None must pass with ok_line, a hint must appear in 'not yet'."""
-    what = ok_line.split(":")[0]
-    for solution, hint in cases:
-        passed, line = check(solution), one_line(capsys)
-        if hint is None:
-            assert passed and line == ok_line
-        else:
-            assert not passed and line.startswith(f"{what}: not yet - ") and hint in line, line
 
 
 def _dropout(train=None, test=None, back=None, keep=None):
@@ -123,7 +112,7 @@ def test_inverted_dropout(capsys):
         (_Cycling, "draw a new, independent mask at every forward"),
         (_Stub, NOT_IMPLEMENTED),
     ]
-    _expect(check_inverted_dropout, cases, capsys,
+    expect_verdicts(check_inverted_dropout, cases, capsys,
             "InvertedDropout: OK (and each unit's mean training output equals its test output)")
 
 
@@ -209,7 +198,7 @@ def test_split_validation(capsys):
         (unshuffled, "shuffle first"),
         (_stub, NOT_IMPLEMENTED),
     ]
-    _expect(check_split_validation, cases, capsys, "split_validation: OK (a shuffled "
+    expect_verdicts(check_split_validation, cases, capsys, "split_validation: OK (a shuffled "
             "partition of the training data, labels kept with their images)")
 
 
@@ -238,5 +227,6 @@ def test_lr_range(capsys):
         (lambda results, top: _lr_range(results, 3 if top < 4 else 5), "random search"),
         (_stub, NOT_IMPLEMENTED),
     ]
-    _expect(check_lr_range, cases, capsys, "lr_range: OK (the learning rates of the best trials)")
+    expect_verdicts(check_lr_range, cases, capsys,
+                    "lr_range: OK (the learning rates of the best trials)")
     assert _lr_range(SEARCH_RESULTS, 3) == (0.048, 0.21)  # the reference, worked out by hand
