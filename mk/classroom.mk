@@ -4,7 +4,8 @@
 #   make student        student copies in build/student/: solutions replaced by stubs
 #                       (NO_ANSWERS=1: the questions' answer blocks removed too)
 #   make student-test   run every student copy in a fresh kernel: each check must say "not yet"
-#   make slide-types    store the slide types of the rules in notebooks that lack them
+#   make slide-types    cut markdown cells before each #/## heading and store the slide types
+#                       of the rules (scripts/classroom/slidetypes.py) where they are missing
 #   make exercises      learners: student copies in exercises/ (kept once made), in JupyterLab
 # slides and html need npm once (Node.js): they fetch pinned reveal.js, require.js, jQuery,
 # MathJax 2 and the ipywidgets HTML manager from the npm registry into build/classroom/npm/.

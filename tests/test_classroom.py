@@ -18,7 +18,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from classroom.__main__ import main  # noqa: E402
 from classroom.export import export_notebook, index_page, notebook_title  # noqa: E402
-from classroom.slidetypes import StripTestMarkers, assign_slide_types  # noqa: E402
+from classroom.slidetypes import (  # noqa: E402
+    StripTestMarkers,
+    assign_slide_types,
+    split_at_headings,
+)
 from classroom.student import (  # noqa: E402
     SolutionMarkerError,
     check_cells,
@@ -193,7 +197,7 @@ def test_slide_type_rules():
         new_code_cell("def f():\n    # BEGIN SOLUTION\n    pass\n    # END SOLUTION"),
         new_code_cell("check_f(f)"),
         new_code_cell(""),
-        new_markdown_cell("Text, then\n\n## Summary\n\n- a point"),
+        new_markdown_cell("## Summary\n\n- a point"),
     ])
     nb.cells[5].metadata["slideshow"] = {"slide_type": "notes"}  # an author's choice wins
     assign_slide_types(nb)
@@ -204,11 +208,34 @@ def test_slide_type_rules():
     assert assign_slide_types(nb, overwrite=True) == 1  # only the author's 'notes' differs
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")),
-                         ids=lambda p: p.stem)
-def test_every_notebook_makes_a_deck(path):
-    nb = nbformat.read(path, as_version=4)
+def test_split_at_headings_cuts_before_each_heading_outside_code():
+    source = ("Text, then\n\n## Summary\n\n- a point\n\n```python\n# a comment, not a heading\n"
+              "```\n\n### A detail stays\n\n## Exercises\n\nDo it.")
+    nb = new_notebook(cells=[new_markdown_cell("## Starts with one\n\nno cut"),
+                             new_markdown_cell(source), new_code_cell("## a comment")])
+    nb.cells[1].id = "intro"
+    assert split_at_headings(nb) == 2
+    assert [c.source for c in nb.cells] == [
+        "## Starts with one\n\nno cut", "Text, then",
+        "## Summary\n\n- a point\n\n```python\n# a comment, not a heading\n```\n\n"
+        "### A detail stays", "## Exercises\n\nDo it.", "## a comment"]
+    assert [c.get("id") for c in nb.cells[1:4]] == ["intro", "intro-1", "intro-2"]
+    assert split_at_headings(nb) == 0
     assign_slide_types(nb)
+    assert [c.metadata["slideshow"]["slide_type"] for c in nb.cells] == [
+        "slide", "subslide", "slide", "slide", "fragment"]
+    nbformat.validate(nb)  # the new ids are valid and unique
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_makes_a_deck(path):
+    """Every `#`/`##` heading opens its own cell, and every cell has its slide type stored."""
+    nb = nbformat.read(path, as_version=4)
+    assert split_at_headings(nb) == 0, "headings inside a cell: run `make slide-types`"
+    assert assign_slide_types(nb) == 0, "cells without a slide type: run `make slide-types`"
     types = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
     assert types[0] == "slide"
     for cell, kind in zip(nb.cells, types):
@@ -216,6 +243,20 @@ def test_every_notebook_makes_a_deck(path):
             assert kind == "slide", cell.source[:40]
         if cell.source.strip():
             assert kind != "skip", cell.source[:40]
+
+
+def test_slide_types_command_reports_and_splits(tmp_path, capsys):
+    path = tmp_path / "09_new.ipynb"
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# 09 · New\n\nIntro\n\n## Summary")]),
+                   path)
+    assert main(["slide-types", str(path)]) == 1  # a report only: it needs changes
+    assert "1 headings inside a markdown cell, 2 cells without a slide type" in \
+        capsys.readouterr().out
+    assert main(["slide-types", "--write", "--force", str(path)]) == 0
+    cells = nbformat.read(path, as_version=4).cells
+    assert [(c.source, c.metadata.slideshow.slide_type) for c in cells] == [
+        ("# 09 · New\n\nIntro", "slide"), ("## Summary", "slide")]
+    assert main(["slide-types", str(path)]) == 0
 
 
 def test_strip_test_markers_drops_nbval_comment_lines_only():

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 
 from classroom.export import export_all
-from classroom.slidetypes import assign_slide_types
+from classroom.slidetypes import assign_slide_types, split_at_headings
 from classroom.student import SolutionMarkerError, write_student_copies
 from classroom.vendor import VendorError, fetch, install_lib
 
@@ -23,19 +23,26 @@ def _uncommitted(path):
 
 
 def _slide_types(paths, write, force):
-    """Report (and with write=True store) the slide types the rules give each notebook."""
+    """Report (and with write=True store) the cells split at headings and the slide types the
+    rules give each notebook; returns 1 when a notebook needs changes that were not written."""
+    status = 0
     for path in paths:
         nb = nbformat.read(path, as_version=4)
+        split = split_at_headings(nb)
         changed = assign_slide_types(nb, overwrite=False)
-        if not changed:
-            print(f"{path}: slide types complete")
+        todo = f"{split} headings inside a markdown cell, {changed} cells without a slide type"
+        if not split and not changed:
+            print(f"{path}: every heading starts a cell, slide types complete")
         elif not write:
-            print(f"{path}: {changed} cells without a slide type (--write stores them)")
+            print(f"{path}: {todo} (--write splits and stores them)")
+            status = 1
         elif _uncommitted(path) and not force:
             print(f"{path}: skipped, it has uncommitted changes (commit first, or --force)")
+            status = 1
         else:
             nbformat.write(nb, path)
-            print(f"{path}: stored {changed} slide types")
+            print(f"{path}: split {split} cells at headings, stored {changed} slide types")
+    return status
 
 
 def main(argv=None):
@@ -47,7 +54,7 @@ def main(argv=None):
     parser.add_argument("--vendor-cache", type=Path, default=Path("build/classroom/npm"),
                         help="where the npm tarballs are kept (slides, html)")
     parser.add_argument("--write", action="store_true",
-                        help="slide-types: store missing slide types in the notebooks")
+                        help="slide-types: split cells at headings, store missing slide types")
     parser.add_argument("--keep-existing", action="store_true",
                         help="student: leave notebooks already in the output folder alone")
     parser.add_argument("--no-answers", action="store_true",
@@ -60,7 +67,7 @@ def main(argv=None):
         parser.error("no notebooks found")
     try:
         if args.command == "slide-types":
-            _slide_types(paths, args.write, args.force)
+            return _slide_types(paths, args.write, args.force)
         elif args.command == "student":
             out = args.out or Path(DEFAULT_OUT["student"])
             written = write_student_copies(paths, out, keep_existing=args.keep_existing,

@@ -3,8 +3,9 @@
 The rules (a cell whose `metadata.slideshow.slide_type` is already set keeps it: an author's
 choice wins over the rules):
 
-- a markdown cell that starts with a `#` or `##` heading, or contains a `##` heading (a new
-  topic such as `## Summary`), starts a new slide;
+- a markdown cell that starts with a `#` or `##` heading starts a new slide (`split_at_headings`
+  first cuts a markdown cell before every `#`/`##` heading inside it, so a new topic such as
+  `## Summary` never starts halfway down the previous topic's slide);
 - one that starts with a `###`-or-deeper heading starts a sub-slide (a slide below, in
   reveal.js's vertical direction);
 - other prose starts a sub-slide (one idea per slide), unless it follows a cell that holds only
@@ -15,19 +16,21 @@ choice wins over the rules):
   code cell after a code cell starts a sub-slide;
 - empty cells are skipped.
 
-`assign_slide_types` applies the rules to a notebook; `AutoSlideTypes` is the same as an
-nbconvert preprocessor, so `make slides` uses them even on notebooks written without them.
+`split_at_headings` and `assign_slide_types` apply the rules to a notebook (`make slide-types`
+stores the result); `AutoSlideTypes` does both as an nbconvert preprocessor, so `make slides`
+uses them even on notebooks written without them.
 """
 
 import re
 
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+from nbformat.v4 import new_markdown_cell
 
 from classroom.student import BEGIN
 
 HEADING = re.compile(r"^(#{1,6})\s")
-H2_ANYWHERE = re.compile(r"^##\s", re.MULTILINE)
+FENCE = re.compile(r"^\s*(```|~~~)")  # a fenced code block opens or closes (its `#` is code)
 NBVAL_MARKER = re.compile(r"^\s*#\s*NBVAL_[A-Z_]+\s*$")
 
 
@@ -35,6 +38,52 @@ def _heading_level(source):
     """The level of the heading `source` starts with (1-6), or 0 for prose."""
     match = HEADING.match(source.lstrip())
     return len(match.group(1)) if match else 0
+
+
+def _sections(source):
+    """`source` cut before every `#` or `##` heading line that is not inside a code fence."""
+    parts, current, in_fence = [], [], False
+    for line in source.splitlines():
+        if FENCE.match(line):
+            in_fence = not in_fence
+        level = 0 if in_fence else _heading_level(line)
+        if 1 <= level <= 2 and any(text.strip() for text in current):
+            parts.append("\n".join(current).strip("\n"))
+            current = []
+        current.append(line)
+    parts.append("\n".join(current).strip("\n"))
+    return parts
+
+
+def split_at_headings(nb):
+    """Cut nb's markdown cells before each `#`/`##` heading they hold (in place) -> cells added.
+
+    The text is unchanged, only spread over more cells, so the notebook reads the same. A new
+    cell has no slide type (assign_slide_types then makes it a slide) and an id derived from the
+    cell it came from.
+    """
+    cells, ids, added = [], {cell.get("id") for cell in nb.cells}, 0
+    for cell in nb.cells:
+        parts = _sections(cell.source) if cell.cell_type == "markdown" else [cell.source]
+        if len(parts) == 1:
+            cells.append(cell)
+            continue
+        cell.source = parts[0]
+        cells.append(cell)
+        for number, part in enumerate(parts[1:], start=1):
+            new = new_markdown_cell(part)
+            if "id" in cell:
+                new_id = f"{cell.id}-{number}"
+                while new_id in ids:
+                    new_id += "x"
+                new.id = new_id
+                ids.add(new_id)
+            else:
+                del new["id"]  # an nbformat 4.4 notebook has no cell ids
+            cells.append(new)
+            added += 1
+    nb.cells = cells
+    return added
 
 
 def _heading_only(cell):
@@ -57,7 +106,7 @@ def slide_type_for(cell, previous):
         return "slide"  # the first cell opens the deck
     if cell.cell_type == "markdown":
         level = _heading_level(cell.source)
-        if 1 <= level <= 2 or H2_ANYWHERE.search(cell.source):
+        if 1 <= level <= 2:
             return "slide"
         if level >= 3:
             return "subslide"
@@ -97,9 +146,10 @@ def assign_slide_types(nb, overwrite=False):
 
 
 class AutoSlideTypes(Preprocessor):
-    """nbconvert preprocessor: fill in the slide types that the notebook does not set."""
+    """nbconvert preprocessor: split cells at headings, fill in the slide types not set."""
 
     def preprocess(self, nb, resources):
+        split_at_headings(nb)
         assign_slide_types(nb, overwrite=False)
         return nb, resources
 
