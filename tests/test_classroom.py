@@ -210,20 +210,20 @@ def test_slide_type_rules():
 
 def test_split_at_headings_cuts_before_each_heading_outside_code():
     source = ("Text, then\n\n## Summary\n\n- a point\n\n```python\n# a comment, not a heading\n"
-              "```\n\n### A detail stays\n\n## Exercises\n\nDo it.")
+              "```\n\n### A detail\n\n#### too small to cut\n\n## Exercises\n\nDo it.")
     nb = new_notebook(cells=[new_markdown_cell("## Starts with one\n\nno cut"),
                              new_markdown_cell(source), new_code_cell("## a comment")])
     nb.cells[1].id = "intro"
-    assert split_at_headings(nb) == 2
+    assert split_at_headings(nb) == 3
     assert [c.source for c in nb.cells] == [
         "## Starts with one\n\nno cut", "Text, then",
-        "## Summary\n\n- a point\n\n```python\n# a comment, not a heading\n```\n\n"
-        "### A detail stays", "## Exercises\n\nDo it.", "## a comment"]
-    assert [c.get("id") for c in nb.cells[1:4]] == ["intro", "intro-1", "intro-2"]
+        "## Summary\n\n- a point\n\n```python\n# a comment, not a heading\n```",
+        "### A detail\n\n#### too small to cut", "## Exercises\n\nDo it.", "## a comment"]
+    assert [c.get("id") for c in nb.cells[1:5]] == ["intro", "intro-1", "intro-2", "intro-3"]
     assert split_at_headings(nb) == 0
     assign_slide_types(nb)
     assert [c.metadata["slideshow"]["slide_type"] for c in nb.cells] == [
-        "slide", "subslide", "slide", "slide", "fragment"]
+        "slide", "subslide", "slide", "subslide", "slide", "fragment"]
     nbformat.validate(nb)  # the new ids are valid and unique
 
 

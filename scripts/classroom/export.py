@@ -54,7 +54,12 @@ def exporter_config(kind):
         section.reveal_theme = "white"
         section.reveal_transition = "none"
         section.reveal_number = "c/t"
-        section.reveal_scroll = True  # tall figures and code scroll instead of being cut
+        # Laid out for a 1280x720 projector view; a slide never scrolls as a whole: long code
+        # and outputs scroll in their own boxes (templates/offline_reveal), and the browser
+        # test fails on any slide taller than the view.
+        section.reveal_width = "1280"  # strings: the template pastes them into JavaScript
+        section.reveal_height = "720"
+        section.reveal_scroll = False
         section.preprocessors = [StripTestMarkers, AutoSlideTypes]
     return c
 

@@ -4,8 +4,8 @@ The rules (a cell whose `metadata.slideshow.slide_type` is already set keeps it:
 choice wins over the rules):
 
 - a markdown cell that starts with a `#` or `##` heading starts a new slide (`split_at_headings`
-  first cuts a markdown cell before every `#`/`##` heading inside it, so a new topic such as
-  `## Summary` never starts halfway down the previous topic's slide);
+  first cuts a markdown cell before every `#`, `##` or `###` heading inside it, so a new topic
+  such as `## Summary` never starts halfway down the previous topic's slide);
 - one that starts with a `###`-or-deeper heading starts a sub-slide (a slide below, in
   reveal.js's vertical direction);
 - other prose starts a sub-slide (one idea per slide), unless it follows a cell that holds only
@@ -41,13 +41,13 @@ def _heading_level(source):
 
 
 def _sections(source):
-    """`source` cut before every `#` or `##` heading line that is not inside a code fence."""
+    """`source` cut before every `#`-`###` heading line that is not inside a code fence."""
     parts, current, in_fence = [], [], False
     for line in source.splitlines():
         if FENCE.match(line):
             in_fence = not in_fence
         level = 0 if in_fence else _heading_level(line)
-        if 1 <= level <= 2 and any(text.strip() for text in current):
+        if 1 <= level <= 3 and any(text.strip() for text in current):
             parts.append("\n".join(current).strip("\n"))
             current = []
         current.append(line)
@@ -56,11 +56,11 @@ def _sections(source):
 
 
 def split_at_headings(nb):
-    """Cut nb's markdown cells before each `#`/`##` heading they hold (in place) -> cells added.
+    """Cut nb's markdown cells before each `#`-`###` heading they hold (in place) -> cells added.
 
     The text is unchanged, only spread over more cells, so the notebook reads the same. A new
-    cell has no slide type (assign_slide_types then makes it a slide) and an id derived from the
-    cell it came from.
+    cell has no slide type (assign_slide_types then makes it a slide, or a sub-slide for `###`)
+    and an id derived from the cell it came from.
     """
     cells, ids, added = [], {cell.get("id") for cell in nb.cells}, 0
     for cell in nb.cells:

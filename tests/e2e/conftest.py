@@ -27,6 +27,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 LATENCY_JSON = REPO / "build" / "e2e" / "latency.json"
+SLIDES_JSON = REPO / "build" / "e2e" / "slides.json"
 NOTEBOOKS = Path(os.environ.get("SCRATCH_E2E_NOTEBOOKS", REPO / "notebooks"))
 CHROMIUM = Path(os.environ.get("SCRATCH_E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -235,7 +236,33 @@ def e2e_results():
     return _RESULTS
 
 
+_SLIDE_RECORDS = []
+
+
+@pytest.fixture(scope="session")
+def slide_records():
+    """Per-deck records of test_slides.py (slides walked, beyond the view, headings)."""
+    return _SLIDE_RECORDS
+
+
+def _slide_summary(terminalreporter):
+    SLIDES_JSON.parent.mkdir(parents=True, exist_ok=True)
+    SLIDES_JSON.write_text(json.dumps(_SLIDE_RECORDS, indent=1), encoding="utf-8")
+    terminalreporter.section("slide decks at 1280x720, every fragment shown "
+                             f"({SLIDES_JSON.relative_to(REPO)})")
+    for r in _SLIDE_RECORDS:
+        terminalreporter.write_line(
+            f'{r["deck"]:<32} {r["slides"]:>3} slides, {r["overflowing"]} beyond the view, '
+            f'{r["headings"]} headings, {r["misplaced"]} not starting a slide')
+    terminalreporter.write_line(
+        f"{len(_SLIDE_RECORDS)} decks, {sum(r['slides'] for r in _SLIDE_RECORDS)} slides: "
+        f"{sum(r['overflowing'] for r in _SLIDE_RECORDS)} beyond the view, "
+        f"{sum(r['misplaced'] for r in _SLIDE_RECORDS)} headings not starting a slide")
+
+
 def pytest_terminal_summary(terminalreporter):
+    if _SLIDE_RECORDS:
+        _slide_summary(terminalreporter)
     if not _RESULTS:
         return
     terminalreporter.section("notebooks in JupyterLab (build/e2e/*.png, *.json)")

@@ -1,0 +1,149 @@
+"""The exported slide decks on a projector: every slide fits a 1280x720 view, headings start slides.
+
+The decks are built as `make slides` builds them (scripts/classroom, with the pinned reveal.js
+and MathJax fetched from the npm registry once into build/classroom/npm/) into
+build/e2e/slides/, opened from disk in Debian's headless Chromium at 1280x720, and walked slide
+by slide with every fragment shown (slide_walk.js). A deck fails when any slide's content
+reaches beyond the view (a screenshot of it goes to build/e2e/slides/) or any `#`/`##`/`###`
+heading does not start its slide; a script error in the page fails it too. The counts are
+printed at the end of the run and stored in build/e2e/slides.json (conftest.py).
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+OUT = REPO / "build" / "e2e" / "slides"
+VENDOR_CACHE = REPO / "build" / "classroom" / "npm"
+VIEW = {"width": 1280, "height": 720}  # a projector's 720p view
+WALK = (Path(__file__).parent / "slide_walk.js").read_text(encoding="utf-8")
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def decks(e2e_requirements):
+    """Build every deck into build/e2e/slides/ once; {notebook stem: path of its deck}."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    from classroom.export import export_all, output_name
+    from classroom.vendor import fetch, install_lib
+
+    if shutil.which("npm") is None:
+        pytest.fail("the slide test needs npm (Node.js) to fetch reveal.js and MathJax once",
+                    pytrace=False)
+    shutil.rmtree(OUT, ignore_errors=True)
+    folders = fetch(VENDOR_CACHE)
+    export_all(NOTEBOOKS, OUT, "slides", log=lambda line: None)
+    install_lib(folders, OUT)
+    return {path.stem: OUT / output_name(path, "slides") for path in NOTEBOOKS}
+
+
+@pytest.fixture(scope="module")
+def projector(browser):
+    context = browser.new_context(viewport=VIEW)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def _open(context, deck):
+    """Open a deck from disk; returns (page, errors seen in the page)."""
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(deck.as_uri())
+    page.wait_for_function("window.require !== undefined && window.MathJax !== undefined")
+    # The template hands Reveal to require.js's callback only; the same module, asked for
+    # again, is the same deck object.
+    page.evaluate("""() => new Promise(done => require(
+        ['lib/reveal.js/dist/reveal.js'], Reveal => { window.Reveal = Reveal; done(); }))""")
+    page.wait_for_function("Reveal.isReady()")
+    # Every formula typeset and every saved widget view drawn, or the sizes are not final.
+    page.wait_for_function("MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0")
+    page.wait_for_function("""() => [...document.querySelectorAll(
+        'script[type="application/vnd.jupyter.widget-view+json"]')].every(
+        s => s.parentElement.querySelector('.widget-subarea > *') !== null)""")
+    return page, errors
+
+
+def _describe(slide):
+    where = f'slide {slide["h"] + 1}.{slide["v"] + 1} ("{slide["start"][:50]}")'
+    parts = [f"{px} px beyond the {side}" for side, px in slide["beyond"].items() if px]
+    if parts:
+        where += ": " + ", ".join(parts) + f' (first: {slide["culprit"]})'
+    if slide["misplaced"]:
+        where += f': heading(s) not starting the slide: {slide["misplaced"]}'
+    return where
+
+
+@pytest.mark.parametrize("stem", [path.stem for path in NOTEBOOKS])
+def test_every_slide_fits_the_view_and_headings_start_slides(stem, decks, projector,
+                                                             slide_records):
+    page, errors = _open(projector, decks[stem])
+    try:
+        walk = page.evaluate(WALK)
+        assert (walk["width"], walk["height"]) == (VIEW["width"], VIEW["height"])
+        bad = [s for s in walk["slides"] if any(s["beyond"].values()) or s["misplaced"]]
+        for slide in bad:
+            if any(slide["beyond"].values()):
+                page.evaluate(f'() => {{ Reveal.slide({slide["h"]}, {slide["v"]}, -1); '
+                              "while (Reveal.nextFragment()) {} }")
+                page.wait_for_timeout(200)
+                page.screenshot(path=OUT / f'{stem}-{slide["h"] + 1}.{slide["v"] + 1}.png')
+    finally:
+        page.close()
+    overflowing = sum(any(s["beyond"].values()) for s in bad)
+    slide_records.append({"deck": stem, "slides": len(walk["slides"]), "overflowing": overflowing,
+                     "headings": sum(s["headings"] for s in walk["slides"]),
+                     "misplaced": sum(len(s["misplaced"]) for s in walk["slides"]),
+                     "walk": walk["slides"]})
+    assert not errors, f"script errors in the deck: {errors}"
+    assert walk["slides"], "the deck has no slides"
+    assert not bad, (f"{stem}: {len(bad)} of {len(walk['slides'])} slides do not fit "
+                     f"{VIEW['width']}x{VIEW['height']} or have a heading that does not start "
+                     f"them (screenshots in {OUT.relative_to(REPO)}):\n  " +
+                     "\n  ".join(_describe(s) for s in bad))
+
+
+def test_the_walk_sees_a_slide_too_tall_and_a_heading_mid_slide(decks, projector, tmp_path):
+    """The check can fail: a deck exported without the slide rules, from cells that break both."""
+    import nbformat
+    from classroom.export import export_notebook
+    from nbconvert import SlidesExporter
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    long_text = "\n\n".join(f"Paragraph {i}: " + "words " * 30 for i in range(20))
+    cells = [new_markdown_cell("# A title\n\nShort."),
+             new_markdown_cell("Some prose.\n\n## A heading halfway down"),
+             new_markdown_cell(long_text)]
+    for cell in cells:
+        cell.metadata["slideshow"] = {"slide_type": "slide"}
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(new_notebook(cells=cells), path)
+    exporter = SlidesExporter(config=_config_without_the_slide_rules())
+    deck = OUT / "_broken.slides.html"  # beside the others, so lib/ is found
+    deck.write_text(export_notebook(path, "slides", exporter), encoding="utf-8")
+    page, errors = _open(projector, deck)
+    try:
+        walk = page.evaluate(WALK)
+    finally:
+        page.close()
+        deck.unlink()
+    title, mid, tall = walk["slides"]
+    assert not any(title["beyond"].values()) and not title["misplaced"]
+    assert mid["misplaced"] == ["A heading halfway down"]
+    assert tall["beyond"]["bottom"] > 100 and not tall["misplaced"]
+    assert not errors
+
+
+def _config_without_the_slide_rules():
+    from classroom.export import exporter_config
+    from classroom.slidetypes import StripTestMarkers
+
+    config = exporter_config("slides")
+    config.SlidesExporter.preprocessors = [StripTestMarkers]  # no splitting at headings
+    return config
