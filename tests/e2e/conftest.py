@@ -236,33 +236,40 @@ def e2e_results():
     return _RESULTS
 
 
-_SLIDE_RECORDS = []
+_SLIDE_RECORDS = {"exported decks": [], "RISE live": []}
 
 
 @pytest.fixture(scope="session")
 def slide_records():
     """Per-deck records of test_slides.py (slides walked, beyond the view, headings)."""
-    return _SLIDE_RECORDS
+    return _SLIDE_RECORDS["exported decks"]
 
 
-def _slide_summary(terminalreporter):
-    SLIDES_JSON.parent.mkdir(parents=True, exist_ok=True)
-    SLIDES_JSON.write_text(json.dumps(_SLIDE_RECORDS, indent=1), encoding="utf-8")
-    terminalreporter.section("slide decks at 1280x720, every fragment shown "
+@pytest.fixture(scope="session")
+def rise_records():
+    return _SLIDE_RECORDS["RISE live"]
+
+
+def _slide_summary(terminalreporter, kind, records):
+    terminalreporter.section(f"slides, {kind}, at 1280x720 with every fragment shown "
                              f"({SLIDES_JSON.relative_to(REPO)})")
-    for r in _SLIDE_RECORDS:
+    for r in records:
         terminalreporter.write_line(
             f'{r["deck"]:<32} {r["slides"]:>3} slides, {r["overflowing"]} beyond the view, '
             f'{r["headings"]} headings, {r["misplaced"]} not starting a slide')
     terminalreporter.write_line(
-        f"{len(_SLIDE_RECORDS)} decks, {sum(r['slides'] for r in _SLIDE_RECORDS)} slides: "
-        f"{sum(r['overflowing'] for r in _SLIDE_RECORDS)} beyond the view, "
-        f"{sum(r['misplaced'] for r in _SLIDE_RECORDS)} headings not starting a slide")
+        f"{len(records)} decks, {sum(r['slides'] for r in records)} slides: "
+        f"{sum(r['overflowing'] for r in records)} beyond the view, "
+        f"{sum(r['misplaced'] for r in records)} headings not starting a slide")
 
 
 def pytest_terminal_summary(terminalreporter):
-    if _SLIDE_RECORDS:
-        _slide_summary(terminalreporter)
+    if any(_SLIDE_RECORDS.values()):
+        SLIDES_JSON.parent.mkdir(parents=True, exist_ok=True)
+        SLIDES_JSON.write_text(json.dumps(_SLIDE_RECORDS, indent=1), encoding="utf-8")
+    for kind, records in _SLIDE_RECORDS.items():
+        if records:
+            _slide_summary(terminalreporter, kind, records)
     if not _RESULTS:
         return
     terminalreporter.section("notebooks in JupyterLab (build/e2e/*.png, *.json)")

@@ -1,10 +1,14 @@
-// Walks every slide of a reveal.js deck exported by `make slides`, as a presenter would: each
-// slide with all its fragments shown (Reveal.nextFragment until there is none left). For each
-// slide it returns how far the content reaches beyond the view and which headings fail to
-// start it. Content inside a box that scrolls (a long code cell or output, see the template
-// scripts/classroom/templates/offline_reveal) counts by the box, not by what scrolls inside.
-// Called by tests/e2e/test_slides.py with page.evaluate; needs window.Reveal.
-async () => {
+// Measures slides as a presenter sees them: how far a slide's content reaches beyond the view,
+// and which headings fail to start it. Content inside a box that scrolls (a long code cell or
+// output, see scripts/classroom/templates/offline_reveal and notebooks/rise.css) counts by the
+// box, not by what scrolls inside. Evaluating this file defines window.slideWalk:
+//   slideWalk.measure(slide, v)  one slide (a leaf <section>; v: its vertical index)
+//   slideWalk.settled(slide)     waits until the slide stops moving (a transition), max 3 s
+//   slideWalk.deck()             every slide of an exported deck (needs window.Reveal), each
+//                                with all its fragments shown (Reveal.nextFragment until none)
+// tests/e2e/test_slides.py uses deck() on the exported decks and measure() on RISE's live
+// slideshow in JupyterLab, which it steps through with the space bar.
+() => {
   const width = window.innerWidth, height = window.innerHeight;
   const shown = el => {
     const style = getComputedStyle(el);
@@ -15,12 +19,7 @@ async () => {
     return [style.overflowX, style.overflowY].some(v => ['auto', 'scroll', 'hidden'].includes(v));
   };
   const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
-  const slides = [];
-  for (const slide of Reveal.getSlides()) {
-    const { h, v } = Reveal.getIndices(slide);
-    Reveal.slide(h, v, -1);
-    while (Reveal.nextFragment()) { /* show the next fragment */ }
-    await frame();
+  const measure = (slide, v) => {
     // The extent of the content: every shown element's box, not looking inside boxes that
     // scroll or clip their content.
     const extent = { top: height, bottom: 0, left: width, right: 0 };
@@ -54,8 +53,8 @@ async () => {
       return !(cell === firstCell && first === heading && opensColumn);
     }).map(heading => heading.textContent.replace('¶', '').trim());
     const cellText = (firstCell ? firstCell.textContent : slide.textContent).trim();
-    slides.push({
-      h, v,
+    return {
+      v,
       start: cellText.replace(/\s+/g, ' ').replace('¶', '').slice(0, 70),
       beyond: {
         bottom: Math.max(0, Math.round(extent.bottom - height)),
@@ -66,8 +65,28 @@ async () => {
       culprit: culprit ? culprit.className || culprit.tagName : null,
       misplaced,
       headings: slide.querySelectorAll('h1, h2, h3').length,
-    });
-  }
-  Reveal.slide(0, 0, -1);
-  return { width, height, slides };
+    };
+  };
+  const settled = async slide => {
+    let last = '', same = 0;
+    for (let i = 0; i < 180 && same < 3; i++) {
+      await frame();
+      const box = JSON.stringify(slide.getBoundingClientRect());
+      same = box === last ? same + 1 : 0;
+      last = box;
+    }
+  };
+  const deck = async () => {
+    const slides = [];
+    for (const slide of Reveal.getSlides()) {
+      const { h, v } = Reveal.getIndices(slide);
+      Reveal.slide(h, v, -1);
+      while (Reveal.nextFragment()) { /* show the next fragment */ }
+      await frame();
+      slides.push({ h, ...measure(slide, v) });
+    }
+    Reveal.slide(0, 0, -1);
+    return { width, height, slides };
+  };
+  window.slideWalk = { measure, settled, deck, width, height };
 }

@@ -70,6 +70,11 @@ def _open(context, deck):
     return page, errors
 
 
+def _walk_deck(page):
+    page.evaluate(WALK)
+    return page.evaluate("slideWalk.deck()")
+
+
 def _describe(slide):
     where = f'slide {slide["h"] + 1}.{slide["v"] + 1} ("{slide["start"][:50]}")'
     parts = [f"{px} px beyond the {side}" for side, px in slide["beyond"].items() if px]
@@ -85,7 +90,7 @@ def test_every_slide_fits_the_view_and_headings_start_slides(stem, decks, projec
                                                              slide_records):
     page, errors = _open(projector, decks[stem])
     try:
-        walk = page.evaluate(WALK)
+        walk = _walk_deck(page)
         assert (walk["width"], walk["height"]) == (VIEW["width"], VIEW["height"])
         bad = [s for s in walk["slides"] if any(s["beyond"].values()) or s["misplaced"]]
         for slide in bad:
@@ -129,7 +134,7 @@ def test_the_walk_sees_a_slide_too_tall_and_a_heading_mid_slide(decks, projector
     deck.write_text(export_notebook(path, "slides", exporter), encoding="utf-8")
     page, errors = _open(projector, deck)
     try:
-        walk = page.evaluate(WALK)
+        walk = _walk_deck(page)
     finally:
         page.close()
         deck.unlink()
@@ -147,3 +152,54 @@ def _config_without_the_slide_rules():
     config = exporter_config("slides")
     config.SlidesExporter.preprocessors = [StripTestMarkers]  # no splitting at headings
     return config
+
+
+# --- RISE: the live slideshow in JupyterLab ------------------------------------------------
+
+LEAF = """() => document.querySelector('.slides > section.present > section.present') ||
+                document.querySelector('.slides > section.present')"""
+STATE = "() => location.hash + ' ' + document.querySelectorAll('.fragment.visible').length"
+
+
+@pytest.mark.parametrize("stem", [path.stem for path in NOTEBOOKS])
+def test_rise_live_slides_fit_the_view_and_headings_start_slides(stem, lab_server, projector,
+                                                                 rise_records):
+    """RISE's slideshow of the notebook as stored (outputs as committed), stepped through with
+    the space bar as a presenter does; each slide is measured once all its fragments are in."""
+    page = projector.new_page()
+    page.set_default_timeout(60_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{lab_server.url}/rise/{stem}.ipynb?token={lab_server.token}")
+        page.wait_for_selector("section.present")
+        page.wait_for_load_state("networkidle")
+        page.evaluate(WALK)
+        slides, state = {}, page.evaluate(STATE)
+        for _ in range(1000):
+            h, v = (int(n) for n in state.split()[0].split("/")[1].split("-")[1:3])
+            slides[h, v] = {"h": h, **page.evaluate(
+                f"async () => {{ const leaf = ({LEAF})(); await slideWalk.settled(leaf); "
+                f"return slideWalk.measure(leaf, {v}); }}")}
+            page.keyboard.press("Space")
+            try:
+                page.wait_for_function(f"({STATE})() !== {state!r}", timeout=3000)
+            except Exception:  # the space bar no longer moves: the last slide, fully shown
+                break
+            state = page.evaluate(STATE)
+        else:
+            pytest.fail("the slideshow did not end after 1000 steps")
+    finally:
+        page.close()
+        lab_server.shutdown_kernels()
+    walk = list(slides.values())
+    bad = [s for s in walk if any(s["beyond"].values()) or s["misplaced"]]
+    rise_records.append({"deck": stem, "slides": len(walk),
+                         "overflowing": sum(any(s["beyond"].values()) for s in bad),
+                         "headings": sum(s["headings"] for s in walk),
+                         "misplaced": sum(len(s["misplaced"]) for s in walk), "walk": walk})
+    assert not errors, f"script errors in the slideshow: {errors}"
+    assert len(walk) > 3, "the slideshow did not advance"
+    assert not bad, (f"{stem} in RISE: {len(bad)} of {len(walk)} slides do not fit "
+                     f"{VIEW['width']}x{VIEW['height']} or have a heading that does not start "
+                     "them:\n  " + "\n  ".join(_describe(s) for s in bad))
