@@ -35,6 +35,12 @@ def numbers(html, echo=()):
     return [v for v in values if not any(np.isclose(v, e, rtol=1e-3) for e in echo)]
 
 
+def bold_numbers(html):
+    """The numbers a summary sets in bold (<b>...</b>), in order: the results it states."""
+    return [float(m.replace(",", "")) for part in re.findall(r"<b>(.*?)</b>", html)
+            for m in NUMBER.findall(part)]
+
+
 def _echo(value):
     """The numbers a summary may print for a control's value (a label's numbers too)."""
     if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
