@@ -81,3 +81,17 @@ def test_each_control_alone_draws_its_run_over_the_same_baseline_and_the_summary
         assert explorer.summary.value.endswith(
             f"(without regularisation: {base_train:.2f}, {base_test:.2f}, gap "
             f"{base_train - base_test:.2f}).")
+
+
+def test_a_missing_run_shows_no_figure_and_the_next_one_draws_again():
+    runs = _runs()
+    del runs[0.1, 0.2]
+    explorer = RegularisationExplorer(runs)
+    explorer.weight_decay.value = 0.1
+    assert explorer.figure.axes[0].get_title() == "λ = 0.1, dropout ratio 0"
+    explorer.dropout.value = 0.2  # the summary says it was not trained: no old curves under it
+    assert "not in the grid" in explorer.summary.value
+    assert explorer.out.outputs == () and explorer.figure is None
+    explorer.weight_decay.value = 0.0
+    np.testing.assert_array_equal(explorer.figure.axes[0].lines[2].get_ydata(), runs[0.0, 0.2][0])
+    assert "image/png" in explorer.out.outputs[0]["data"]

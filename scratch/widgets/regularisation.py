@@ -25,7 +25,8 @@ class RegularisationExplorer:
     regularisation, drawn in grey behind the chosen one.
     Controls: `weight_decay` and `dropout` (ToggleButtons over the grid's values). `summary`
     (HTML) gives the chosen run's training and test accuracy and their gap, averaged over the
-    last 10 epochs, next to the unregularised run's; `out` (Output) draws the curves.
+    last 10 epochs, next to the unregularised run's; `out` (Output) draws the curves (and is
+    empty for a setting the grid lacks, whose summary says so).
     """
 
     def __init__(self, runs, weight_decay=0.0, dropout=0.0, show_plot=True):
@@ -53,6 +54,9 @@ class RegularisationExplorer:
         if key not in self.runs:
             self.summary.value = (f"λ = {key[0]:g}, dropout ratio {key[1]:g}: not in the "
                                   "grid that was trained")
+            if self.show_plot:  # not the last run's curves under this summary
+                self.figure = None
+                self.out.outputs = ()
             return
         train, test = self.runs[key]
         base_train, base_test = self.runs[(0.0, 0.0)]
