@@ -49,6 +49,17 @@ class RegularisationExplorer:
         self.widget = widgets.VBox([self.weight_decay, self.dropout, self.summary, self.out])
         self.update()
 
+    @classmethod
+    def example(cls):
+        """A 2 x 2 grid of made-up curves (no training needed), for the tests and benchmark."""
+        epochs = np.arange(1, 31)
+        runs = {}
+        for lam in (0.0, 0.1):
+            for ratio in (0.0, 0.2):
+                train = 1 - 0.9 * np.exp(-epochs / (3 + 40 * lam + 10 * ratio))
+                runs[lam, ratio] = (train, (0.8 + lam + 0.3 * ratio) * train)
+        return cls(runs)
+
     def update(self):
         key = (self.weight_decay.value, self.dropout.value)
         if key not in self.runs:
