@@ -140,7 +140,7 @@ def test_the_drawn_gradients_end_at_the_derivatives_by_hand_and_match_every_summ
     s = BackwardStepper()
     s.expression.value = expression  # the menu: the drawn graph is this expression's
     assert _ax(s).get_title() == expression
-    forward = _black_texts(s)
+    forward, start = _black_texts(s), s.summary.value
     assert set(_input_grads(s).values()) == {0.0}
     for _ in s.queue:
         s.step.click()
@@ -156,5 +156,6 @@ def test_the_drawn_gradients_end_at_the_derivatives_by_hand_and_match_every_summ
     head = expression.split(" =")[0]
     assert {part.split(" = ")[0].removeprefix(f"d{head}/d"): float(part.split(" = ")[1])
             for part in done} == drawn
-    s.reset.click()
+    s.reset.click()  # the start again: said, and every input's gradient drawn as 0
+    assert s.summary.value == start and "its own gradient 1" in start
     assert set(_input_grads(s).values()) == {0.0} and _black_texts(s) == forward

@@ -175,6 +175,8 @@ def test_the_drawn_path_follows_the_second_hyperparameter_and_the_valley():
         p = p - 0.1 * g / (np.sqrt(h) + 1e-7)
         points.append(p)
     np.testing.assert_allclose(drawn(explorer), points, rtol=1e-10, atol=1e-12)
+    visible = [c for c in explorer.ax.collections if c.get_visible()]
+    assert visible == explorer.contours[0.0]  # the optimizer and its settings keep the valley
     assert _summary_end(explorer) == pytest.approx(
         (*np.round(points[-1], 3), round(float(np.hypot(*points[-1])), 3)))
 
@@ -185,3 +187,5 @@ def test_a_diverged_path_is_drawn_far_out_and_said_so():
     xs, ys = explorer.line.get_data()
     np.testing.assert_allclose(ys, 2.0 * (-9.0) ** np.arange(31), rtol=1e-12)
     assert np.hypot(xs[-1], ys[-1]) > 1e3 and "<b>diverged</b>" in explorer.summary.value
+    visible = [c for c in explorer.ax.collections if c.get_visible()]
+    assert visible == explorer.contours[0.0]  # the learning rate leaves the valley alone

@@ -70,7 +70,8 @@ def test_the_figure_shows_the_probabilities():
 def test_the_bars_follow_every_control_as_computed_by_hand_and_agree_with_the_summary():
     explorer = SoftmaxExplorer(logits=(2.0, 1.0, 0.1, -1.0), true_class=0)
     moves = [(explorer.logits[1], 3.5), (explorer.logits[3], -8.0), (explorer.temperature, 2.5),
-             (explorer.true_class, 3), (explorer.logits[0], 9.9), (explorer.temperature, 0.3)]
+             (explorer.true_class, 3), (explorer.logits[0], 9.9), (explorer.logits[2], -4.2),
+             (explorer.temperature, 0.3)]
     for control, value in moves:
         heights = [bar.get_height() for bar in explorer.bars]
         control.value = value
