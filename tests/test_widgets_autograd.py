@@ -2,6 +2,7 @@
 says and what the figure draws after every Step and Reset."""
 
 import matplotlib
+import numpy as np
 import pytest
 
 matplotlib.use("Agg")
@@ -107,3 +108,54 @@ def test_every_step_shows_what_a_full_draw_shows(expression):
         assert_same_picture(s)
     s.reset.click()
     assert_same_picture(s)
+
+
+def _by_hand(expression):
+    """d(output)/d(input) for every input of EXPRESSIONS[expression], differentiated by hand."""
+    if expression == "z = (x + y) * y":  # x = 1, y = 2
+        return {"x": 2.0, "y": 1.0 + 2 * 2.0}
+    if expression == "z = (x + y) ** 2":
+        return {"x": 2 * 3.0, "y": 2 * 3.0}
+    if expression == "price = apple * count * tax":  # 100, 2, 1.1
+        return {"apple": 2 * 1.1, "apple count": 100 * 1.1, "tax": 100 * 2.0}
+    slope = 1 - np.tanh(2.0 * -0.5 + 0.5) ** 2  # x = 2, w = -0.5, b = 0.5
+    return {"x": slope * -0.5, "w": slope * 2.0, "b": slope}
+
+
+def _input_grads(stepper):
+    """{input name: the gradient written under it}."""
+    _, (_, _, texts) = stepper._figures[stepper.expression.value]
+    names = {id(v): name for name, v in stepper.names.items()}
+    return {names[id(node)]: float(text.get_text().split()[1])
+            for node, text in zip(stepper.order, texts) if text is not None}
+
+
+def _black_texts(stepper):
+    """Everything written that is not a gradient: names, forward values, the title."""
+    return [t.get_text() for t in _ax(stepper).texts if t.get_color() != BACKWARD_COLOR]
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_the_drawn_gradients_end_at_the_derivatives_by_hand_and_match_every_summary(expression):
+    s = BackwardStepper()
+    s.expression.value = expression  # the menu: the drawn graph is this expression's
+    assert _ax(s).get_title() == expression
+    forward, start = _black_texts(s), s.summary.value
+    assert set(_input_grads(s).values()) == {0.0}
+    for _ in s.queue:
+        s.step.click()
+        assert _black_texts(s) == forward  # a step passes gradients back: no forward value moves
+        drawn = _input_grads(s)
+        # "into <input>: ... its grad a → b": b is what is now written under that input
+        for line in s.summary.value.split("<br>"):
+            target = line.removeprefix("into ").split(":")[0]
+            if target in drawn:
+                assert float(line.rsplit("→ ", 1)[1]) == drawn[target], line
+    assert drawn == pytest.approx(_by_hand(expression), rel=5e-4)  # 4 significant digits
+    done = s.summary.value.split("Backward done: ")[1].split(", ")
+    head = expression.split(" =")[0]
+    assert {part.split(" = ")[0].removeprefix(f"d{head}/d"): float(part.split(" = ")[1])
+            for part in done} == drawn
+    s.reset.click()  # the start again: said, and every input's gradient drawn as 0
+    assert s.summary.value == start and "its own gradient 1" in start
+    assert set(_input_grads(s).values()) == {0.0} and _black_texts(s) == forward

@@ -1,5 +1,7 @@
 """Notebook 10's batch-norm comparison, driven by setting its slider (no browser)."""
 
+import re
+
 import matplotlib
 import numpy as np
 
@@ -35,3 +37,20 @@ def test_slider_changes_summary_and_curves():
     explorer.scale.value = 0.01
     np.testing.assert_array_equal(_lines(explorer)["plain"], [0.1, 0.12, 0.13])
     assert explorer.figure.fig.axes[0].get_title() == "weight std 0.01"
+
+
+def test_every_scale_draws_its_runs_and_the_summary_states_their_last_points():
+    explorer = BatchNormComparison(RESULTS)
+    for scale in (0.01, 1.0, 0.1):
+        limits = explorer.figure.fig.axes[0].get_xlim(), explorer.figure.fig.axes[0].get_ylim()
+        explorer.scale.value = scale
+        finals = []
+        for label in ("batch norm", "plain"):
+            xs, ys = explorer.lines[label].get_data()
+            curve = RESULTS[scale][label] or []
+            np.testing.assert_array_equal(xs, np.arange(1, len(curve) + 1))
+            np.testing.assert_array_equal(ys, curve)
+            finals.append(f"{ys[-1]:.3f}" if len(ys) else "diverged (overflow)")
+        assert re.findall(r"<b>(.*?)</b>", explorer.summary.value) == finals
+        axes = explorer.figure.fig.axes[0]
+        assert (axes.get_xlim(), axes.get_ylim()) == limits  # one scale for every weight std

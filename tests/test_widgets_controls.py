@@ -21,7 +21,10 @@ from test_widgets_base import controls, shown  # noqa: E402
 
 from scratch.widgets.base import Explorer, explorer_classes  # noqa: E402
 
-EXPLORERS = [(name, cls) for name, cls in explorer_classes() if issubclass(cls, Explorer)]
+# Every explorer that can make an example of itself, also one that is not an Explorer (and so
+# draws its figure anew with show_in, outside test_widgets_base's live-figure test).
+EXPLORERS = [(name, cls) for name, cls in explorer_classes()
+             if issubclass(cls, Explorer) or hasattr(cls, "example")]
 # Controls whose job is to change the summary's words, not its numbers or the picture (the
 # summary must still change): (explorer, description) -> why.
 TEXT_ONLY = {("ShoppingExplorer", "show the formulas"): "reveals each gradient's formula"}
@@ -33,6 +36,12 @@ def numbers(html, echo=()):
     """The summary's numbers (tags removed), without the control's own values."""
     values = [float(m.replace(",", "")) for m in NUMBER.findall(TAGS.sub(" ", html))]
     return [v for v in values if not any(np.isclose(v, e, rtol=1e-3) for e in echo)]
+
+
+def bold_numbers(html):
+    """The numbers a summary sets in bold (<b>...</b>), in order: the results it states."""
+    return [float(m.replace(",", "")) for part in re.findall(r"<b>(.*?)</b>", html)
+            for m in NUMBER.findall(part)]
 
 
 def _echo(value):

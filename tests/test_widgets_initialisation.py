@@ -4,6 +4,8 @@ The statistics are compared with a forward and backward pass written out here, a
 with the controls: its histograms must follow the depth and the activation.
 """
 
+import re
+
 import matplotlib
 import numpy as np
 import pytest
@@ -13,23 +15,37 @@ matplotlib.use("Agg")
 from scratch.widgets.initialisation import InitExplorer, layer_statistics  # noqa: E402
 
 
+def _pass_by_hand(init, activation, depth, units=100, samples=1000, seed=0):
+    """The book's experiment written out: inputs, then per layer W, z = a @ W, a = f(z); then
+    the upstream gradient and back through each layer but the first. Same draws, same order."""
+    std = {"std 1": 1.0, "std 0.01": 0.01, "Xavier": np.sqrt(1 / units),
+           "He": np.sqrt(2 / units)}[init]
+    f, df = {
+        "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2),
+        "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
+        "relu": (lambda z: np.maximum(z, 0.0), lambda z: np.where(z > 0, 1.0, 0.0)),
+    }[activation]
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((samples, units))
+    Ws, zs, outs = [], [], []
+    for _ in range(depth):
+        Ws.append(std * rng.standard_normal((units, units)))
+        zs.append(a @ Ws[-1])
+        a = f(zs[-1])
+        outs.append(a)
+    grads = [rng.standard_normal((samples, units))]
+    for k in range(depth - 1, 0, -1):
+        grads.insert(0, (grads[0] * df(zs[k])) @ Ws[k].T)
+    return outs, grads
+
+
 def test_layer_statistics_matches_a_hand_written_pass():
     activations, gradients = layer_statistics("Xavier", "tanh", depth=3, units=20, samples=50,
                                               seed=4)
-    rng = np.random.default_rng(4)
-    a = rng.standard_normal((50, 20))
-    Ws, outs = [], []
-    for _ in range(3):
-        W = np.sqrt(1 / 20) * rng.standard_normal((20, 20))
-        a = np.tanh(a @ W)
-        Ws.append(W)
-        outs.append(a)
-    g3 = rng.standard_normal((50, 20))
-    g2 = (g3 * (1 - outs[2] ** 2)) @ Ws[2].T
-    g1 = (g2 * (1 - outs[1] ** 2)) @ Ws[1].T
+    outs, grads = _pass_by_hand("Xavier", "tanh", depth=3, units=20, samples=50, seed=4)
     for got, expected in zip(activations, outs):
         np.testing.assert_allclose(got, expected)
-    for got, expected in zip(gradients, (g1, g2, g3)):
+    for got, expected in zip(gradients, grads):
         np.testing.assert_allclose(got, expected)
 
 
@@ -72,3 +88,37 @@ def test_controls_change_summary_and_figure():
     assert not np.array_equal(_drawn(explorer)[0][0], before)
     explorer.init.value = "std 1"
     assert "std 1, sigmoid, 8 layers" in explorer.summary.value
+
+
+def test_the_histograms_follow_every_control_as_computed_by_hand():
+    explorer = InitExplorer(init="He", activation="relu", depth=3)
+    moves = [(explorer.depth, 6), (explorer.init, "Xavier"), (explorer.activation, "tanh"),
+             (explorer.init, "std 0.01"), (explorer.activation, "sigmoid"), (explorer.depth, 2)]
+    ranges = {"relu": (0.0, 3.0), "tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+    for control, value in moves:
+        before = [[p.get_data().values.copy() for p in ax.patches if p.get_visible()]
+                  for ax in explorer.figure.fig.axes]
+        control.value = value
+        init, activation, depth = explorer.init.value, explorer.activation.value, \
+            explorer.depth.value
+        outs, grads = _pass_by_hand(init, activation, depth)
+        ax_a, ax_g = explorer.figure.fig.axes
+        for ax, arrays, span in ((ax_a, outs, ranges[activation]), (ax_g, grads, (-3.0, 3.0))):
+            shown = [p.get_data() for p in ax.patches if p.get_visible()]
+            assert len(shown) == depth and ax.get_xlim() == span
+            for k, (values, edges, baseline) in enumerate(shown):
+                data = arrays[k][arrays[k] != 0] if ax is ax_a and activation == "relu" \
+                    else arrays[k]
+                counts = np.histogram(data, bins=40, range=span)[0]
+                assert baseline == k
+                np.testing.assert_allclose(edges, np.linspace(*span, 41))
+                np.testing.assert_allclose(values, k + 0.9 * counts / max(counts.max(), 1))
+        if control is explorer.depth:  # a layer's forward pass does not see the layers above
+            for old, new in zip(before[0], [p.get_data().values for p in ax_a.patches
+                                            if p.get_visible()]):
+                np.testing.assert_array_equal(old, new)
+        # The summary's standard deviations, one per histogram drawn, are the hand pass's.
+        a_std, g_std = (part.split() for part in re.findall(r"<b>(.*?)</b>",
+                                                             explorer.summary.value))
+        assert a_std == [f"{a.std():.3g}" for a in outs]
+        assert g_std == [f"{g.std():.3g}" for g in grads]

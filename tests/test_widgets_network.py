@@ -4,11 +4,15 @@ The shapes it reports are compared with the arrays of a real forward and backwar
 scratch.nets.MultiLayerNet, and the figure's texts with the shapes.
 """
 
+import re
+
 import matplotlib
 import numpy as np
 import pytest
 
 matplotlib.use("Agg")
+
+from test_widgets_controls import bold_numbers  # noqa: E402
 
 from scratch.nets import MultiLayerNet  # noqa: E402
 from scratch.widgets.network import LayerStackExplorer, layer_stack  # noqa: E402
@@ -68,3 +72,54 @@ def test_figure_shows_every_layer_and_shape():
     assert "Affine2  W (60, 60)  b (60,)" in texts and "↓ (100, 60)" in texts
     explorer.depth.value = 1
     assert "Relu2" not in _figure_texts(explorer)
+
+
+def _stack_by_hand(depth, width, activation, n=100, d=784, c=10):
+    """The texts of the stack, worked out by hand: (boxes, gradients, forward, backward)."""
+    sizes = [d, *[width] * depth, c]
+    boxes, grads, inputs = [], [], []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+        boxes.append(f"Affine{i}  W ({fan_in}, {fan_out})  b ({fan_out},)")
+        grads.append(f"dW ({fan_in}, {fan_out})  db ({fan_out},)")
+        inputs.append(fan_in)
+        if i <= depth:
+            boxes.append(f"{activation.title()}{i}")
+            inputs.append(fan_out)
+    boxes.append("SoftmaxWithLoss")
+    inputs.append(c)
+    forward = [f"x ({n}, {d})"] + [f"↓ ({n}, {s})" for s in inputs[1:]] + ["loss: scalar"]
+    backward = [f"dx ({n}, {d})"] + [f"↑ ({n}, {s})" for s in inputs[1:]] + ["dout = 1 (scalar)"]
+    return boxes, grads, forward, backward
+
+
+def _shown(texts):
+    return [t.get_text() for t in texts if t.get_visible()]
+
+
+def test_the_drawn_stack_follows_every_control_and_the_summary_counts_its_parameters():
+    explorer = LayerStackExplorer(depth=1, width=50)
+    moves = [(explorer.width, 120), (explorer.depth, 3), (explorer.activation, "sigmoid"),
+             (explorer.depth, 4), (explorer.width, 10), (explorer.activation, "relu")]
+    for control, value in moves:
+        before = [_shown(t) for t in (explorer.grad_texts, explorer.forward_texts,
+                                      explorer.backward_texts)]
+        control.value = value
+        boxes, grads, forward, backward = _stack_by_hand(
+            explorer.depth.value, explorer.width.value, explorer.activation.value)
+        assert _shown(explorer.boxes) == boxes
+        assert _shown(explorer.grad_texts) == grads
+        assert _shown(explorer.forward_texts) == forward
+        assert _shown(explorer.backward_texts) == backward
+        rows = [t.get_position()[1] for t in explorer.boxes if t.get_visible()]
+        assert rows == list(range(len(boxes)))
+        if control is explorer.activation:  # a name, not a shape
+            assert [_shown(t) for t in (explorer.grad_texts, explorer.forward_texts,
+                                        explorer.backward_texts)] == before
+        # The summary's parameter count and multiply-adds are those of the drawn W and b.
+        shapes = [tuple(map(int, m)) for text in _shown(explorer.boxes)
+                  for m in re.findall(r"W \((\d+), (\d+)\)", text)]
+        weights = [a * b for a, b in shapes]
+        n_params, madds = bold_numbers(explorer.summary.value)
+        assert n_params == sum(weights) + sum(b for _, b in shapes)
+        assert f"in {len(shapes)} Affine layers" in explorer.summary.value
+        assert madds == round(100 * (3 * sum(weights) - weights[0]) / 1e6, 1)

@@ -104,3 +104,58 @@ def test_the_figure_follows_the_controls():
     assert w.title.get_text() == "derivative of sin at x = 0.50"
     assert w.legend.get_texts()[0].get_text() == "centred, float32"
     assert w.thumb_line.get_xdata()[0] == pytest.approx(rule_of_thumb_h("centred", np.float32))
+
+
+def _error_by_hand(name, x, h, scheme, precision):
+    """|difference quotient - f'(x)| with every operation of the quotient in `precision`."""
+    f, exact = {"sin": (np.sin, np.cos), "exp": (np.exp, np.exp),
+                "tanh": (np.tanh, lambda v: 1 / np.cosh(v) ** 2)}[name]
+    dt = np.dtype(precision).type
+    x, h = dt(x), np.asarray(h, dtype=precision)
+    if scheme == "forward":
+        quotient = (f(x + h) - f(x)) / h
+    else:
+        quotient = (f(x + h) - f(x - h)) / (dt(2) * h)
+    return np.abs(quotient.astype(np.float64) - exact(np.float64(x)))
+
+
+def _summary_value(summary, pattern):
+    import re
+
+    return float(re.search(pattern, summary).group(1))
+
+
+def test_the_drawn_curve_and_point_follow_every_control_as_computed_by_hand():
+    w = StepSizeExplorer(function="sin", x=1.0, h=1e-5)
+    grid = np.logspace(-13, -1, 49)
+    moves = [(w.h, 1e-9, {"current"}), (w.x, -2.2, {"curve", "current"}),
+             (w.scheme, "forward", {"curve", "current", "thumb"}),
+             (w.function, "exp", {"curve", "current"}), (w.h, 1e-3, {"current"}),
+             (w.precision, "float32", {"curve", "current", "thumb"}),
+             (w.function, "tanh", {"curve", "current"}), (w.x, 0.7, {"curve", "current"})]
+    for control, value, changes in moves:
+        before = {"curve": w.error_curve.get_ydata().copy(), "current": w.current.get_data(),
+                  "thumb": w.thumb_line.get_xdata()[0]}
+        control.value = value
+        setting = (w.function.value, w.x.value, w.h.value, w.scheme.value, w.precision.value)
+        name, x, h, scheme, precision = setting
+        np.testing.assert_allclose(w.error_curve.get_xdata(), grid, rtol=1e-12)
+        expected = np.maximum(_error_by_hand(name, x, grid, scheme, precision), 1e-17)
+        np.testing.assert_allclose(w.error_curve.get_ydata(), expected, rtol=1e-6, atol=1e-15)
+        point = max(float(_error_by_hand(name, x, h, scheme, precision)), 1e-17)
+        assert w.current.get_data() == ([h], [pytest.approx(point, rel=1e-6, abs=1e-15)])
+        eps = np.finfo(precision).eps
+        thumb = eps ** (1 / 2) if scheme == "forward" else eps ** (1 / 3)
+        assert w.thumb_line.get_xdata()[0] == pytest.approx(thumb)
+        after = {"curve": w.error_curve.get_ydata(), "current": w.current.get_data(),
+                 "thumb": w.thumb_line.get_xdata()[0]}
+        for part in set(before) - changes:  # e.g. h moves the point along a curve that stays
+            np.testing.assert_array_equal(after[part], before[part], err_msg=part)
+        # The summary's error, best step and rule of thumb are the figure's, to its digits.
+        s = w.summary.value
+        drawn = w.current.get_ydata()[0]
+        assert _summary_value(s, r"error ([-+.e\d]+)</b>") == float(f"{drawn:.1e}") or (
+            drawn == 1e-17 and "error 0.0e+00" in s)
+        best = float(w.error_curve.get_xdata()[np.argmin(w.error_curve.get_ydata())])
+        assert _summary_value(s, r"is at h = ([-+.e\d]+)\.") == float(f"{best:.0e}")
+        assert _summary_value(s, r"\) = ([-+.e\d]+) \(eps") == float(f"{thumb:.0e}")

@@ -5,6 +5,9 @@ import pytest
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
+from test_widgets_controls import numbers  # noqa: E402
+
 from scratch.plots.paths import BOOK_LRS  # noqa: E402
 from scratch.widgets.optimizers import PathExplorer  # noqa: E402
 
@@ -93,17 +96,10 @@ def test_the_figure_shows_the_valley_chosen():
                                            abs=1e-3)
 
 
-def _numbers(html):
-    import re
-
-    return [float(v) for v in re.findall(r"-?\d+\.\d+", html)]
-
-
 def test_the_drawn_path_follows_every_control_computed_independently():
     """The figure's line against the update rules written here (not scratch.plots.paths):
     SGD's closed form and Momentum's two-line loop, after each control is moved; the summary's
     end point and distance are the drawn path's last point."""
-    import numpy as np
 
     x0, y0 = -7.0, 2.0  # the book's start on f(x, y) = x**2 / 20 + y**2
     explorer = PathExplorer("SGD")
@@ -123,6 +119,73 @@ def test_the_drawn_path_follows_every_control_computed_independently():
         points.append(p)
     xs, ys = explorer.line.get_data()
     np.testing.assert_allclose(np.column_stack([xs, ys]), points, rtol=1e-10, atol=1e-12)
-    end_x, end_y, distance = _numbers(explorer.summary.value.split("ends at")[1])[:3]
+    end_x, end_y, distance = numbers(explorer.summary.value.split("ends at")[1])[:3]
     assert (end_x, end_y) == (round(xs[-1], 3), round(ys[-1], 3))
     assert distance == round(float(np.hypot(xs[-1], ys[-1])), 3)
+
+
+def _summary_end(explorer):
+    """(x, y, distance) of the summary's 'ends at (x, y), distance from the minimum'."""
+    return tuple(numbers(explorer.summary.value.split("ends at")[1])[:3])
+
+
+def test_the_drawn_path_follows_the_second_hyperparameter_and_the_valley():
+    """Momentum with α = 0.5 and RMSprop with ρ = 0.5 written out here; the rotated valley's
+    Momentum path is the straight one turned by 45° (its update does not see the axes)."""
+    x0, y0 = -7.0, 2.0
+
+    def grad(p):
+        return np.array([p[0] / 10, 2 * p[1]])
+
+    def momentum(alpha, lr=0.1, steps=30):
+        p, v, points = np.array([x0, y0]), np.zeros(2), [np.array([x0, y0])]
+        for _ in range(steps):
+            v = alpha * v - lr * grad(p)
+            p = p + v
+            points.append(p)
+        return np.array(points)
+
+    def drawn(explorer):
+        return np.column_stack(explorer.line.get_data())
+
+    explorer = PathExplorer("Momentum")
+    explorer.hyper.value = 0.5
+    np.testing.assert_allclose(drawn(explorer), momentum(0.5), rtol=1e-10, atol=1e-12)
+    straight = drawn(explorer)
+    explorer.valley.value = "rotated by 45°"
+    c = s = np.sqrt(0.5)
+    np.testing.assert_allclose(drawn(explorer), straight @ np.array([[c, s], [-s, c]]),
+                               rtol=1e-10, atol=1e-12)
+    assert _summary_end(explorer) == pytest.approx(
+        (*np.round(drawn(explorer)[-1], 3), round(float(np.hypot(*drawn(explorer)[-1])), 3)))
+    rotated = drawn(explorer)
+    explorer.steps.value = 9  # fewer steps: the same path, cut short
+    np.testing.assert_array_equal(drawn(explorer), rotated[:10])
+    visible = [c for c in explorer.ax.collections if c.get_visible()]
+    explorer.steps.value = 30
+    assert [c for c in explorer.ax.collections if c.get_visible()] == visible  # same valley
+
+    explorer.valley.value = "along the axes"
+    explorer.optimizer.value = "RMSprop"
+    explorer.hyper.value = 0.5
+    p, h, points = np.array([x0, y0]), np.zeros(2), [np.array([x0, y0])]
+    for _ in range(30):
+        g = grad(p)
+        h = 0.5 * h + 0.5 * g * g
+        p = p - 0.1 * g / (np.sqrt(h) + 1e-7)
+        points.append(p)
+    np.testing.assert_allclose(drawn(explorer), points, rtol=1e-10, atol=1e-12)
+    visible = [c for c in explorer.ax.collections if c.get_visible()]
+    assert visible == explorer.contours[0.0]  # the optimizer and its settings keep the valley
+    assert _summary_end(explorer) == pytest.approx(
+        (*np.round(points[-1], 3), round(float(np.hypot(*points[-1])), 3)))
+
+
+def test_a_diverged_path_is_drawn_far_out_and_said_so():
+    explorer = PathExplorer("SGD")
+    explorer.lr.value = 5.0  # y is multiplied by 1 - 2 * 5 = -9 at every step
+    xs, ys = explorer.line.get_data()
+    np.testing.assert_allclose(ys, 2.0 * (-9.0) ** np.arange(31), rtol=1e-12)
+    assert np.hypot(xs[-1], ys[-1]) > 1e3 and "<b>diverged</b>" in explorer.summary.value
+    visible = [c for c in explorer.ax.collections if c.get_visible()]
+    assert visible == explorer.contours[0.0]  # the learning rate leaves the valley alone

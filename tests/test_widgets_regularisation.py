@@ -6,6 +6,8 @@ import pytest
 
 matplotlib.use("Agg")
 
+from test_widgets_controls import bold_numbers  # noqa: E402
+
 from scratch.widgets.regularisation import RegularisationExplorer  # noqa: E402
 
 
@@ -52,3 +54,44 @@ def test_a_missing_run_is_said_and_the_baseline_is_required():
     del runs[0.0, 0.0]
     with pytest.raises(ValueError, match=r"runs must contain \(0.0, 0.0\)"):
         RegularisationExplorer(runs)
+
+
+def test_each_control_alone_draws_its_run_over_the_same_baseline_and_the_summary_reads_it():
+    runs = _runs()
+    explorer = RegularisationExplorer(runs)
+    base = [line.get_ydata().copy() for line in explorer.figure.axes[0].lines[:2]]
+    for control, value in ((explorer.weight_decay, 0.1), (explorer.dropout, 0.2),
+                           (explorer.weight_decay, 0.0), (explorer.dropout, 0.0)):
+        before = explorer.figure.axes[0].lines[2].get_ydata().copy()
+        control.value = value
+        key = (explorer.weight_decay.value, explorer.dropout.value)
+        lines = explorer.figure.axes[0].lines  # grey train, grey test, train, test
+        for line, expected in zip(lines, (*runs[0.0, 0.0], *runs[key])):
+            np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 21))
+            np.testing.assert_array_equal(line.get_ydata(), expected)
+        assert not np.array_equal(lines[2].get_ydata(), before), control.description
+        for line, old in zip(lines[:2], base):  # the run without regularisation stays put
+            np.testing.assert_array_equal(line.get_ydata(), old)
+        assert explorer.figure.axes[0].get_title() == f"λ = {key[0]:g}, dropout ratio {key[1]:g}"
+        # The summary's accuracies: the last 10 epochs of the drawn curves, and their gap.
+        train, test, base_train, base_test = (line.get_ydata()[-10:].mean()
+                                              for line in (lines[2], lines[3], *lines[:2]))
+        assert bold_numbers(explorer.summary.value) == pytest.approx(
+            [round(train, 2), round(test, 2), round(train - test, 2)], abs=1e-9)
+        assert explorer.summary.value.endswith(
+            f"(without regularisation: {base_train:.2f}, {base_test:.2f}, gap "
+            f"{base_train - base_test:.2f}).")
+
+
+def test_a_missing_run_shows_no_figure_and_the_next_one_draws_again():
+    runs = _runs()
+    del runs[0.1, 0.2]
+    explorer = RegularisationExplorer(runs)
+    explorer.weight_decay.value = 0.1
+    assert explorer.figure.axes[0].get_title() == "λ = 0.1, dropout ratio 0"
+    explorer.dropout.value = 0.2  # the summary says it was not trained: no old curves under it
+    assert "not in the grid" in explorer.summary.value
+    assert explorer.out.outputs == () and explorer.figure is None
+    explorer.weight_decay.value = 0.0
+    np.testing.assert_array_equal(explorer.figure.axes[0].lines[2].get_ydata(), runs[0.0, 0.2][0])
+    assert "image/png" in explorer.out.outputs[0]["data"]

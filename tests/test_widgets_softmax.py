@@ -6,6 +6,8 @@ import pytest
 
 matplotlib.use("Agg")
 
+from test_widgets_controls import bold_numbers  # noqa: E402
+
 from scratch.functions import softmax  # noqa: E402
 from scratch.widgets.softmax import SoftmaxExplorer  # noqa: E402
 
@@ -63,3 +65,35 @@ def test_the_figure_shows_the_probabilities():
     assert green.count(matplotlib.colors.to_hex("tab:green")) == 1
     assert green[2] == matplotlib.colors.to_hex("tab:green")
     assert explorer.title.get_text() == f"loss = -log y[2] = {loss:.3f}"
+
+
+def test_the_bars_follow_every_control_as_computed_by_hand_and_agree_with_the_summary():
+    explorer = SoftmaxExplorer(logits=(2.0, 1.0, 0.1, -1.0), true_class=0)
+    moves = [(explorer.logits[1], 3.5), (explorer.logits[3], -8.0), (explorer.temperature, 2.5),
+             (explorer.true_class, 3), (explorer.logits[0], 9.9), (explorer.logits[2], -4.2),
+             (explorer.temperature, 0.3)]
+    for control, value in moves:
+        heights = [bar.get_height() for bar in explorer.bars]
+        control.value = value
+        a = np.array([s.value for s in explorer.logits]) / explorer.temperature.value
+        y = np.exp(a - a.max()) / np.exp(a - a.max()).sum()  # softmax by hand
+        k = explorer.true_class.value
+        drawn = np.array([bar.get_height() for bar in explorer.bars])
+        np.testing.assert_allclose(drawn, y, rtol=1e-12, atol=1e-300)
+        if control is explorer.true_class:  # the class to score is not in the probabilities
+            np.testing.assert_array_equal(drawn, heights)
+        else:
+            assert not np.array_equal(drawn, heights), control.description
+        green = matplotlib.colors.to_rgba("tab:green")
+        assert [bar.get_facecolor() == green for bar in explorer.bars] == [
+            c == k for c in range(4)]
+        loss = float(explorer.title.get_text().rsplit("= ", 1)[1])
+        assert loss == pytest.approx(-np.log(y[k]), abs=5e-4)
+        # The summary's probabilities, p and loss are the bars' heights and the title's loss.
+        summary = explorer.summary.value
+        probs = [float(v) for v in summary.split("y = [")[1].split("]")[0].split(", ")]
+        np.testing.assert_allclose(probs, drawn, atol=5e-4)
+        p, summary_loss = bold_numbers(summary)
+        assert p == pytest.approx(drawn[k], abs=5e-5)
+        assert summary_loss == pytest.approx(-np.log(y[k]), abs=5e-5)  # the title's, unrounded
+        assert [t.get_text() for t in explorer.bar_texts] == [f"{h:.2f}" for h in y]

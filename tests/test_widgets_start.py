@@ -43,3 +43,19 @@ def test_the_figure_shows_the_chosen_image():
     viewer.index.value = 2
     assert (viewer.image.get_array() == x[2].reshape(28, 28)).all()
     assert viewer.title.get_text() == "label 7"
+
+
+def test_every_index_shows_its_image_on_its_own_scale_and_the_summary_its_label_and_ink():
+    rng = np.random.default_rng(3)
+    x = rng.random((6, 784)) * rng.uniform(0.2, 3.0, (6, 1))  # each image its own brightness
+    t = rng.integers(0, 10, 6)
+    viewer = DigitViewer(x, t)
+    for i in (4, 1, 5, 0):
+        viewer.index.value = i
+        image = x[i].reshape(28, 28)
+        np.testing.assert_array_equal(viewer.image.get_array(), image)
+        assert viewer.image.get_clim() == (image.min(), image.max())
+        label = int(viewer.title.get_text().split()[1])
+        assert label == t[i] and f"label <b>{label}</b>" in viewer.summary.value
+        ink = np.count_nonzero(x[i] > x[i].max() / 2) / 784
+        assert viewer.summary.value.endswith(f"ink {100 * ink:.0f}%")

@@ -82,3 +82,42 @@ def test_the_figure_shows_the_chosen_image_and_its_probabilities():
     assert colors[5] == matplotlib.colors.to_hex("tab:red")  # predicted 5, wrongly
     browser.show.value = SHOW[1]
     assert browser.out.outputs  # the first misclassified image is shown
+
+
+def test_show_and_index_draw_the_chosen_image_and_the_summary_reads_the_figure():
+    rng = np.random.default_rng(7)
+    x, t = rng.random((30, 784)), rng.integers(0, 4, 30)
+    probs = rng.dirichlet(np.ones(4), 30)
+    browser = PredictionBrowser(x, t, probs)
+    predicted = probs.argmax(axis=1)
+    counts = np.zeros((4, 4))
+    for true, guess in zip(t, predicted):
+        counts[true, guess] += 1
+    conf_image = browser.figure.fig.axes[2].images[0]
+    np.testing.assert_allclose(conf_image.get_array(), np.log1p(counts))
+    wrong = [i for i in range(30) if predicted[i] != t[i]]
+    # control, value, then the image shown, its position in the list and the list's length
+    moves = [(browser.index, 13, 13, 14, 30), (browser.index, 29, 29, 30, 30),
+             (browser.show, SHOW[1], wrong[0], 1, len(wrong)),
+             (browser.index, 3, wrong[3], 4, len(wrong)),
+             (browser.index, len(wrong) - 1, wrong[-1], len(wrong), len(wrong)),
+             (browser.show, SHOW[0], 0, 1, 30)]
+    for control, value, i, position, total in moves:
+        control.value = value
+        np.testing.assert_array_equal(browser.image.get_array(), x[i].reshape(28, 28))
+        heights = np.array([bar.get_height() for bar in browser.bars])
+        np.testing.assert_array_equal(heights, probs[i])
+        pred = int(np.argmax(heights))
+        colour = "tab:green" if pred == t[i] else "tab:red"
+        assert [matplotlib.colors.to_hex(b.get_facecolor()) for b in browser.bars] == [
+            matplotlib.colors.to_hex(colour if c == pred else "tab:blue") for c in range(4)]
+        assert browser.cell.get_xy() == (pred - 0.5, t[i] - 0.5)
+        np.testing.assert_allclose(conf_image.get_array(), np.log1p(counts))  # the background
+        # The summary names the drawn image, tallest bar, its height, title and cell's count.
+        assert browser.image_title.get_text() == f"true label {t[i]}"
+        assert browser.summary.value.startswith(
+            f"image {i} ({position} of {total}): predicted <b>{pred}</b> "
+            f"(p = {heights[pred]:.2f}), true label <b>{t[i]}</b>")
+        assert browser.summary.value.endswith(
+            f"{int(counts[t[i], pred])} of the {int(counts[t[i]].sum())} images of a {t[i]} "
+            f"were predicted as {pred}.")

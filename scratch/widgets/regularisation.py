@@ -25,7 +25,8 @@ class RegularisationExplorer:
     regularisation, drawn in grey behind the chosen one.
     Controls: `weight_decay` and `dropout` (ToggleButtons over the grid's values). `summary`
     (HTML) gives the chosen run's training and test accuracy and their gap, averaged over the
-    last 10 epochs, next to the unregularised run's; `out` (Output) draws the curves.
+    last 10 epochs, next to the unregularised run's; `out` (Output) draws the curves (and is
+    empty for a setting the grid lacks, whose summary says so).
     """
 
     def __init__(self, runs, weight_decay=0.0, dropout=0.0, show_plot=True):
@@ -48,11 +49,25 @@ class RegularisationExplorer:
         self.widget = widgets.VBox([self.weight_decay, self.dropout, self.summary, self.out])
         self.update()
 
+    @classmethod
+    def example(cls):
+        """A 2 x 2 grid of made-up curves (no training needed), for the tests and benchmark."""
+        epochs = np.arange(1, 31)
+        runs = {}
+        for lam in (0.0, 0.1):
+            for ratio in (0.0, 0.2):
+                train = 1 - 0.9 * np.exp(-epochs / (3 + 40 * lam + 10 * ratio))
+                runs[lam, ratio] = (train, (0.8 + lam + 0.3 * ratio) * train)
+        return cls(runs)
+
     def update(self):
         key = (self.weight_decay.value, self.dropout.value)
         if key not in self.runs:
             self.summary.value = (f"λ = {key[0]:g}, dropout ratio {key[1]:g}: not in the "
                                   "grid that was trained")
+            if self.show_plot:  # not the last run's curves under this summary
+                self.figure = None
+                self.out.outputs = ()
             return
         train, test = self.runs[key]
         base_train, base_test = self.runs[(0.0, 0.0)]

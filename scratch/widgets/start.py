@@ -10,7 +10,7 @@ class DigitViewer(Explorer):
     """Pick an image of x: (N, 784) or (N, 1, 28, 28) with labels t: (N,) by its index.
 
     Controls: `index` (IntSlider). `summary` (HTML) names the index, its label and its ink
-    (the fraction of pixels above 0.5); `out` (Output) shows the image.
+    (the fraction of pixels above half the image's brightest); `out` (Output) shows the image.
     """
 
     def __init__(self, x, t, index=0, show_plot=True):
