@@ -1,6 +1,8 @@
 # make e2e: the real-browser test (tests/e2e). Every notebook is opened in JupyterLab, run with
 # Run > Run All Cells, and every widget control is moved, in Debian's headless Chromium driven
-# by Playwright. Screenshots and a JSON record per notebook go to build/e2e/.
+# by Playwright. Screenshots and a JSON record per notebook go to build/e2e/. It also walks
+# every slide of every exported deck and of RISE's live slideshow at 1280x720
+# (tests/e2e/test_slides.py; npm fetches the decks' pinned JavaScript once).
 # `make test` does not run it (its pytest passes --ignore=tests/e2e).
 # Playwright drives /usr/bin/chromium from apt; `playwright install` is never used.
 E2E_CHROMIUM := /usr/bin/chromium
