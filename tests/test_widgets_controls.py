@@ -21,8 +21,7 @@ from test_widgets_base import controls, shown  # noqa: E402
 
 from scratch.widgets.base import Explorer, explorer_classes  # noqa: E402
 
-# Every explorer that can make an example of itself, also one that is not an Explorer (and so
-# draws its figure anew with show_in, outside test_widgets_base's live-figure test).
+# Every explorer that can make an example of itself, also one that is not an Explorer.
 EXPLORERS = [(name, cls) for name, cls in explorer_classes()
              if issubclass(cls, Explorer) or hasattr(cls, "example")]
 # Controls whose job is to change the summary's words, not its numbers or the picture (the

@@ -29,7 +29,7 @@ def test_controls_change_summary_and_figure():
     assert "training accuracy <b>1.00</b>, test accuracy <b>0.80</b>, gap <b>0.20</b>" in \
         explorer.summary.value
     assert "image/png" in explorer.out.outputs[0]["data"]
-    before = explorer.figure.axes[0].lines[2].get_ydata().copy()
+    before = explorer.figure.fig.axes[0].lines[2].get_ydata().copy()
     explorer.dropout.value = 0.2
     explorer.weight_decay.value = 0.1
     train, test = runs[0.1, 0.2]
@@ -38,7 +38,7 @@ def test_controls_change_summary_and_figure():
     assert "λ = 0.1, dropout ratio 0.2" in explorer.summary.value
     assert expected in explorer.summary.value
     assert "(without regularisation: 1.00, 0.80, gap 0.20)" in explorer.summary.value
-    lines = explorer.figure.axes[0].lines
+    lines = explorer.figure.fig.axes[0].lines
     np.testing.assert_array_equal(lines[2].get_ydata(), train)  # the chosen run, in colour
     np.testing.assert_array_equal(lines[0].get_ydata(), runs[0.0, 0.0][0])  # the grey baseline
     assert not np.array_equal(lines[2].get_ydata(), before)
@@ -59,20 +59,21 @@ def test_a_missing_run_is_said_and_the_baseline_is_required():
 def test_each_control_alone_draws_its_run_over_the_same_baseline_and_the_summary_reads_it():
     runs = _runs()
     explorer = RegularisationExplorer(runs)
-    base = [line.get_ydata().copy() for line in explorer.figure.axes[0].lines[:2]]
+    base = [line.get_ydata().copy() for line in explorer.figure.fig.axes[0].lines[:2]]
     for control, value in ((explorer.weight_decay, 0.1), (explorer.dropout, 0.2),
                            (explorer.weight_decay, 0.0), (explorer.dropout, 0.0)):
-        before = explorer.figure.axes[0].lines[2].get_ydata().copy()
+        before = explorer.figure.fig.axes[0].lines[2].get_ydata().copy()
         control.value = value
         key = (explorer.weight_decay.value, explorer.dropout.value)
-        lines = explorer.figure.axes[0].lines  # grey train, grey test, train, test
+        lines = explorer.figure.fig.axes[0].lines  # grey train, grey test, train, test
         for line, expected in zip(lines, (*runs[0.0, 0.0], *runs[key])):
             np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 21))
             np.testing.assert_array_equal(line.get_ydata(), expected)
         assert not np.array_equal(lines[2].get_ydata(), before), control.description
         for line, old in zip(lines[:2], base):  # the run without regularisation stays put
             np.testing.assert_array_equal(line.get_ydata(), old)
-        assert explorer.figure.axes[0].get_title() == f"λ = {key[0]:g}, dropout ratio {key[1]:g}"
+        title = explorer.figure.fig.axes[0].get_title()
+        assert title == f"λ = {key[0]:g}, dropout ratio {key[1]:g}"
         # The summary's accuracies: the last 10 epochs of the drawn curves, and their gap.
         train, test, base_train, base_test = (line.get_ydata()[-10:].mean()
                                               for line in (lines[2], lines[3], *lines[:2]))
@@ -88,10 +89,11 @@ def test_a_missing_run_shows_no_figure_and_the_next_one_draws_again():
     del runs[0.1, 0.2]
     explorer = RegularisationExplorer(runs)
     explorer.weight_decay.value = 0.1
-    assert explorer.figure.axes[0].get_title() == "λ = 0.1, dropout ratio 0"
+    assert explorer.figure.fig.axes[0].get_title() == "λ = 0.1, dropout ratio 0"
     explorer.dropout.value = 0.2  # the summary says it was not trained: no old curves under it
     assert "not in the grid" in explorer.summary.value
-    assert explorer.out.outputs == () and explorer.figure is None
+    assert explorer.out.outputs == ()
     explorer.weight_decay.value = 0.0
-    np.testing.assert_array_equal(explorer.figure.axes[0].lines[2].get_ydata(), runs[0.0, 0.2][0])
+    np.testing.assert_array_equal(explorer.figure.fig.axes[0].lines[2].get_ydata(),
+                                  runs[0.0, 0.2][0])
     assert "image/png" in explorer.out.outputs[0]["data"]

@@ -18,23 +18,6 @@ the kernel has answered the last one, so redraws never queue up behind the hand.
 Explorers draw on matplotlib.figure.Figure objects, never through pyplot: a pyplot figure that
 is open when a widget callback ends is displayed by the inline backend's post-execute hook,
 outside any Output, into JupyterLab's log console (make e2e caught it), and pyplot would keep
-every redrawn figure alive until closed. `show_in` puts a figure drawn from scratch into an
-Output (slower than a LiveFigure: the figure is laid out and drawn anew each time).
+every redrawn figure alive until closed.
 """
 
-import io
-
-from scratch.widgets.base import png_output
-
-
-def show_in(out, fig):
-    """Make the matplotlib Figure `fig` the only thing the ipywidgets.Output `out` shows.
-
-    The PNG goes straight into `out.outputs` (the widget's state) rather than being displayed
-    inside `with out:`, which routes output by message id and adds one more way for an image to
-    miss its Output.
-    """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    width, height = (round(v) for v in fig.get_size_inches() * fig.dpi)
-    out.outputs = png_output(buffer.getvalue(), width, height)

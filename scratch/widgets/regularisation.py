@@ -2,14 +2,14 @@
 for a grid of weight decay strengths and dropout ratios.
 
 Training is too slow to redo at every click (about half a second a run), so the notebook trains
-the grid once and hands the curves over; the explorer only picks and draws them.
+the grid once and hands the curves over; the explorer only picks and draws them, on a
+LiveFigure (scratch.widgets.base) whose background is the run without regularisation.
 """
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
-from scratch.widgets import show_in
+from scratch.widgets.base import Explorer
 
 
 def _last(curve, epochs=10):
@@ -17,7 +17,7 @@ def _last(curve, epochs=10):
     return float(np.mean(curve[-epochs:]))
 
 
-class RegularisationExplorer:
+class RegularisationExplorer(Explorer):
     """Accuracy curves per (weight_decay_lambda, dropout_ratio).
 
     runs: {(lambda, ratio): (train_acc_list, test_acc_list)} with one accuracy per epoch and
@@ -33,7 +33,7 @@ class RegularisationExplorer:
         if (0.0, 0.0) not in runs:
             raise ValueError("RegularisationExplorer: runs must contain (0.0, 0.0), the run "
                              f"without regularisation; got the keys {sorted(runs)}")
-        self.runs, self.show_plot = runs, show_plot
+        self.runs = runs
         lambdas = sorted({key[0] for key in runs})
         ratios = sorted({key[1] for key in runs})
         self.weight_decay = widgets.ToggleButtons(options=[(f"{v:g}", v) for v in lambdas],
@@ -42,12 +42,8 @@ class RegularisationExplorer:
                                              value=dropout, description="dropout")
         for control in (self.weight_decay, self.dropout):
             control.style.button_width = "60px"
-            control.observe(lambda _: self.update(), names="value")
-        self.summary = widgets.HTML()
-        self.out = widgets.Output()
-        self.figure = None
-        self.widget = widgets.VBox([self.weight_decay, self.dropout, self.summary, self.out])
-        self.update()
+        self._build([self.weight_decay, self.dropout], layout=[self.weight_decay, self.dropout],
+                    figsize=(7, 3.2) if show_plot else None)
 
     @classmethod
     def example(cls):
@@ -60,14 +56,31 @@ class RegularisationExplorer:
                 runs[lam, ratio] = (train, (0.8 + lam + 0.3 * ratio) * train)
         return cls(runs)
 
+    def setup_figure(self, fig):
+        # The unregularised run is the background, drawn once; the chosen run's curves, the
+        # title and the legend over them change with the controls.
+        ax = fig.subplots()
+        base_train, base_test = self.runs[(0.0, 0.0)]
+        epochs = np.arange(1, len(base_train) + 1)
+        ax.plot(epochs, base_train, color="0.7", label="train, no regularisation")
+        ax.plot(epochs, base_test, color="0.7", linestyle="--", label="test, no regularisation")
+        self.train_line = self.figure.animated(ax.plot(epochs, base_train, color="C0",
+                                                       label="train")[0])
+        self.test_line = self.figure.animated(ax.plot(epochs, base_test, color="C1",
+                                                      linestyle="--", label="test")[0])
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("accuracy")
+        self.title = self.figure.animated(ax.set_title(" "))
+        self.figure.animated(ax.legend(loc="lower right", fontsize=8))
+
     def update(self):
         key = (self.weight_decay.value, self.dropout.value)
         if key not in self.runs:
             self.summary.value = (f"λ = {key[0]:g}, dropout ratio {key[1]:g}: not in the "
                                   "grid that was trained")
-            if self.show_plot:  # not the last run's curves under this summary
-                self.figure = None
-                self.out.outputs = ()
+            if self.figure:  # not the last run's curves under this summary
+                self.figure.clear()
             return
         train, test = self.runs[key]
         base_train, base_test = self.runs[(0.0, 0.0)]
@@ -78,22 +91,8 @@ class RegularisationExplorer:
             f"(without regularisation: {_last(base_train):.2f}, {_last(base_test):.2f}, gap "
             f"{_last(base_train) - _last(base_test):.2f})."
         )
-        if self.show_plot:
-            self._draw(key, train, test, base_train, base_test)
-
-    def _draw(self, key, train, test, base_train, base_test):
-        fig = Figure(figsize=(7, 3.2), dpi=72)
-        ax = fig.subplots()
-        epochs = np.arange(1, len(train) + 1)
-        ax.plot(epochs, base_train, color="0.7", label="train, no regularisation")
-        ax.plot(epochs, base_test, color="0.7", linestyle="--", label="test, no regularisation")
-        ax.plot(epochs, train, color="C0", label="train")
-        ax.plot(epochs, test, color="C1", linestyle="--", label="test")
-        ax.set_ylim(0, 1.02)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("accuracy")
-        ax.set_title(f"λ = {key[0]:g}, dropout ratio {key[1]:g}")
-        ax.legend(loc="lower right", fontsize=8)
-        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.9)
-        self.figure = fig
-        show_in(self.out, fig)
+        if self.figure:
+            self.train_line.set_ydata(train)
+            self.test_line.set_ydata(test)
+            self.title.set_text(f"λ = {key[0]:g}, dropout ratio {key[1]:g}")
+            self.figure.show()
