@@ -39,12 +39,16 @@ SERVER_START_TIMEOUT = 120.0  # seconds; `jupyter lab` takes 5-15 s on two busy 
 
 # JupyterLab user settings for the test server: no news or update toasts (they would cover
 # the notebook, and there is no network), every cell attached to the DOM (the default windowing
-# leaves off-screen cells out), no autosave (the copy is thrown away anyway).
+# leaves off-screen cells out), no autosave (the copy is thrown away anyway), RISE without
+# slide transitions.
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         {"fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": True},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    # RISE's slideshow without the animation between slides: the slides are measured where
+    # they come to rest, which is the same either way, without waiting out each transition.
+    "jupyterlab-rise/plugin.jupyterlab-settings": {"transition": "none"},
 }
 
 
