@@ -1,7 +1,7 @@
 """Notebook 11's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
 
 import numpy as np
-from check_output import NOT_IMPLEMENTED, expect_verdicts
+from check_output import NOT_IMPLEMENTED, expect_verdicts, refuses_a_checks_own_function
 
 from scratch.checks.regularisation import (
     SEARCH_RESULTS,
@@ -219,7 +219,6 @@ def test_lr_range(capsys):
         (lambda results, top: _lr_range(results, top)[::-1], "the smaller learning rate first"),
         (lambda results, top: _lr_range(results, top + 1), "on SEARCH_RESULTS with top = 5"),
         (lambda results, top: _lr_range(results, top)[0], "two numbers"),
-        (lambda results, top: _reference_lr_range(results, top), "calls this check's reference"),
         (lambda results, top: {3: (0.048, 0.21), 5: (0.019, 0.21)}.get(top, (0.001, 1.0)),
          "random search"),
         (lambda results, top: _lr_range([r for r in results if r["val_acc"] >= 0.895], 99),
@@ -230,3 +229,11 @@ def test_lr_range(capsys):
     expect_verdicts(check_lr_range, cases, capsys,
                     "lr_range: OK (the learning rates of the best trials)")
     assert _lr_range(SEARCH_RESULTS, 3) == (0.048, 0.21)  # the reference, worked out by hand
+
+
+@refuses_a_checks_own_function
+def test_lr_range_refuses_its_reference(capsys):
+    cases = [(lambda results, top: _reference_lr_range(results, top),
+              "calls this check's reference")]
+    expect_verdicts(check_lr_range, cases, capsys,
+                    "lr_range: OK (the learning rates of the best trials)")
