@@ -81,6 +81,7 @@ def test_batchnorm_backward(capsys):
         (mean_beta, "dbeta is the sum of dout over the batch"),
         (in_place, "changed one of its arguments in place"),
         (lambda *a: _compact(*a)[0], "return three arrays"),
+        (lambda *a: _compact(*a)[:2], "return three arrays"),
         (sign, "dx differs from the numerical gradient"),
         (_stub, NOT_IMPLEMENTED),
     ]

@@ -36,6 +36,17 @@ def forward(f, x, h=1e-4):
     return grad
 
 
+def backward(f, x, h=1e-4):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        f_old = f(x)
+        x[i] = old - h
+        grad[i] = (f_old - f(x)) / h
+        x[i] = old
+    return grad
+
+
 def not_restored(f, x, h=1e-4):
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
@@ -73,6 +84,7 @@ def stub(f, x, h=1e-4):
 
 @pytest.mark.parametrize(("solution", "hint"), [
     (forward, "that is a one-sided difference, accurate only to O(h)"),
+    (backward, "that is a one-sided difference, accurate only to O(h)"),
     (not_restored, "x was changed: put x[i] back"),
     (divides_by_h, "your gradient is twice too large: divide by 2h, not h"),
     (flattened, "the gradient should have x's shape (3, 4), got (12,)"),

@@ -176,6 +176,15 @@ def test_split_validation(capsys):
         val = ids[start:start + n]
         return by_index(x, t, val, np.setdiff1d(ids, val))
 
+    def never_the_last_tenth(x, t, rate, rng):
+        n, ids = int(len(x) * rate), np.arange(len(x))
+        val = rng.permutation(len(x) - len(x) // 10)[:n]  # no class is overfilled, one is empty
+        return by_index(x, t, val, np.setdiff1d(ids, val))
+
+    def training_labels_reversed(x, t, rate, rng):
+        (xt, tt), (xv, tv) = _split(x, t, rate, rng)
+        return (xt, tt[::-1]), (xv, tv)
+
     cases = [
         (_split, None),
         (split_validation, "that is scratch.trainer.split_validation"),
@@ -186,6 +195,7 @@ def test_split_validation(capsys):
         (global_random, "same rng gave different splits"),
         (random_offset, "different rngs gave the same validation set"),
         (random_block, "about 25 of each"),
+        (never_the_last_tenth, "about 25 of each"),
         (lambda x, t, rate, rng: _split(x, t, rate, rng)[1], "two pairs"),
         (lambda x, t, rate, rng: (_split(x, t, rate, rng), None), "two pairs"),
         (in_place, "changed the arrays it was given"),
@@ -195,6 +205,8 @@ def test_split_validation(capsys):
         (overlapping, "in the validation set and in the training set"),
         (dropping, "in neither part"),
         (separate_shuffles, "labels no longer belong"),
+        (training_labels_reversed, "labels no longer belong"),
+        (lambda x, t, rate, rng: ((x, t), (x[:15, 0], t[:15])), "not in the data you passed"),
         (unshuffled, "shuffle first"),
         (_stub, NOT_IMPLEMENTED),
     ]
