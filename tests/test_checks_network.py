@@ -253,6 +253,7 @@ def test_three_layer_net_mistakes(nb, capsys):
                    "order, got []"),
         (_three_layer_class(nb, std=0.0), "its spread is 0.000"),
         (_three_layer_class(nb, std=0.01), "with weight_init_std=0.2 its spread is 0.010"),
+        (_three_layer_class(nb, std=0.5), "with weight_init_std=0.2 its spread is 0.5"),
         (_three_layer_class(nb, seed=0), "another rng should give other weights"),
         (_three_layer_class(nb, copies=True), "do the Affine layers use the arrays"),
         (StubNet, NOT_IMPLEMENTED),
