@@ -1,18 +1,25 @@
 """Tests for what `make mutation SCOPE=widgets` found untested (README, Mutation testing).
 
-Each compares a widget's model, not its drawing, with an oracle of its own: the explorers
-named by hand, an expression's label evaluated by Python.
+Each compares what a widget computes or says, not its drawing, with an oracle of its own:
+the explorers named by hand, an expression's label evaluated by Python, centred differences,
+numbers worked out by hand.
 """
 
 import math
 
 import matplotlib
+import numpy as np
 import pytest
 
 matplotlib.use("Agg")
 
+from scratch.nets import TwoLayerNet  # noqa: E402
 from scratch.widgets.autograd import EXPRESSIONS  # noqa: E402
 from scratch.widgets.base import explorer_classes  # noqa: E402
+from scratch.widgets.initialisation import ACTIVATIONS  # noqa: E402
+from scratch.widgets.regularisation import RegularisationExplorer  # noqa: E402
+from scratch.widgets.start import DigitViewer  # noqa: E402
+from scratch.widgets.training import PredictionBrowser  # noqa: E402
 
 # Every explorer of the notebooks, in module order (a new one is added here by hand).
 EXPLORERS = [
@@ -58,3 +65,47 @@ def test_each_expression_builds_the_graph_its_label_names(label):
         numeric = (f(**{**values, name: values[name] + h})
                    - f(**{**values, name: values[name] - h})) / (2 * h)
         assert leaf.grad == pytest.approx(numeric, rel=1e-6), name
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_each_activations_derivative_matches_centred_differences(name):
+    f, derivative, _ = ACTIVATIONS[name]
+    z = np.array([-2.0, -0.7, 0.3, 1.5])  # away from relu's kink at 0
+    h = 1e-6
+    numeric = (f(z + h) - f(z - h)) / (2 * h)
+    np.testing.assert_allclose(derivative(z, f(z)), numeric, rtol=1e-6)
+
+
+def test_regularisation_summary_averages_the_last_ten_of_more_epochs():
+    epochs = np.arange(1, 26) / 25  # 25 epochs rising linearly: the last ten average 0.82
+    runs = {(0.0, 0.0): (epochs, epochs / 2), (0.1, 0.0): (epochs, epochs / 2)}
+    explorer = RegularisationExplorer(runs, show_plot=False)
+    assert ("training accuracy <b>0.82</b>, test accuracy <b>0.41</b>, gap <b>0.41</b>"
+            in explorer.summary.value)
+
+
+def test_regularisation_names_the_missing_run():
+    runs = {(0.0, 0.0): ([0.5], [0.4]), (0.1, 0.0): ([0.5], [0.4]), (0.0, 0.2): ([0.5], [0.4])}
+    explorer = RegularisationExplorer(runs, show_plot=False)
+    explorer.weight_decay.value = 0.1
+    explorer.dropout.value = 0.2
+    assert explorer.summary.value == "λ = 0.1, dropout ratio 0.2: not in the grid that was trained"
+
+
+def test_digit_viewer_ink_counts_pixels_above_half_the_brightest():
+    image = np.zeros(784)
+    image[:196], image[196:392] = 1.0, 0.5  # a quarter bright, a quarter at exactly half
+    viewer = DigitViewer(np.stack([image, 2 * image, 0 * image]), np.array([3, 8, 1]),
+                         show_plot=False)
+    assert viewer.summary.value == "image 0: label <b>3</b>, ink 25%"
+    viewer.index.value = 1
+    assert viewer.summary.value == "image 1: label <b>8</b>, ink 25%"
+    viewer.index.value = 2
+    assert viewer.summary.value == "image 2: label <b>1</b>, ink 0%"
+
+
+def test_prediction_browser_from_network_passes_its_options_on():
+    net = TwoLayerNet(784, 5, 10)
+    x = np.random.default_rng(0).random((3, 784))
+    browser = PredictionBrowser.from_network(net, x, np.zeros(3, int), show_plot=False)
+    assert not browser.figure and not browser.out.outputs
