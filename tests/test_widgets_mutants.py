@@ -16,7 +16,9 @@ matplotlib.use("Agg")
 from scratch.nets import TwoLayerNet  # noqa: E402
 from scratch.widgets.autograd import EXPRESSIONS  # noqa: E402
 from scratch.widgets.base import explorer_classes  # noqa: E402
+from scratch.widgets.batchnorm import BatchNormComparison  # noqa: E402
 from scratch.widgets.initialisation import ACTIVATIONS  # noqa: E402
+from scratch.widgets.optimizers import PathExplorer  # noqa: E402
 from scratch.widgets.regularisation import RegularisationExplorer  # noqa: E402
 from scratch.widgets.start import DigitViewer  # noqa: E402
 from scratch.widgets.training import PredictionBrowser  # noqa: E402
@@ -109,3 +111,18 @@ def test_prediction_browser_from_network_passes_its_options_on():
     x = np.random.default_rng(0).random((3, 784))
     browser = PredictionBrowser.from_network(net, x, np.zeros(3, int), show_plot=False)
     assert not browser.figure and not browser.out.outputs
+
+
+def test_path_explorer_names_the_valley_only_when_it_is_rotated():
+    assert "valley" not in PathExplorer(show_plot=False).summary.value
+    rotated = PathExplorer(valley="rotated by 45°", show_plot=False)
+    assert rotated.summary.value.startswith("SGD, lr ")
+    assert ", 30 steps, valley rotated by 45°: " in rotated.summary.value
+
+
+def test_batchnorm_slider_runs_from_the_largest_scale_and_starts_in_the_middle():
+    curves = {"batch norm": [0.5], "plain": [0.5]}
+    comparison = BatchNormComparison({s: curves for s in (0.01, 1.0, 0.1, 0.001)},
+                                     show_plot=False)
+    assert [value for _, value in comparison.scale.options] == [1.0, 0.1, 0.01, 0.001]
+    assert comparison.scale.value == 0.01
