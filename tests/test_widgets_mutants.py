@@ -126,3 +126,9 @@ def test_batchnorm_slider_runs_from_the_largest_scale_and_starts_in_the_middle()
                                      show_plot=False)
     assert [value for _, value in comparison.scale.options] == [1.0, 0.1, 0.01, 0.001]
     assert comparison.scale.value == 0.01
+
+
+def test_batchnorm_curves_are_drawn_over_epochs_one_to_n():
+    comparison = BatchNormComparison({0.1: {"batch norm": [0.5, 0.8, 0.9], "plain": [0.1, 0.3]}})
+    xs = {line.get_label(): list(line.get_xdata()) for line in comparison.figure.fig.axes[0].lines}
+    assert xs == {"batch norm": [1, 2, 3], "plain": [1, 2]}
