@@ -132,3 +132,10 @@ def test_batchnorm_curves_are_drawn_over_epochs_one_to_n():
     comparison = BatchNormComparison({0.1: {"batch norm": [0.5, 0.8, 0.9], "plain": [0.1, 0.3]}})
     xs = {line.get_label(): list(line.get_xdata()) for line in comparison.figure.fig.axes[0].lines}
     assert xs == {"batch norm": [1, 2, 3], "plain": [1, 2]}
+
+
+def test_path_explorer_shows_the_valley_it_was_switched_to():
+    switched = PathExplorer()
+    switched.valley.value = "rotated by 45°"
+    fresh = PathExplorer(valley="rotated by 45°")  # the oracle: drawn with that valley first
+    np.testing.assert_array_equal(switched.figure.pixels(), fresh.figure.pixels())
