@@ -14,6 +14,7 @@ import pytest
 matplotlib.use("Agg")
 
 from scratch.nets import TwoLayerNet  # noqa: E402
+from scratch.widgets.activations import ActivationExplorer  # noqa: E402
 from scratch.widgets.autograd import EXPRESSIONS  # noqa: E402
 from scratch.widgets.base import explorer_classes  # noqa: E402
 from scratch.widgets.batchnorm import BatchNormComparison  # noqa: E402
@@ -139,3 +140,15 @@ def test_path_explorer_shows_the_valley_it_was_switched_to():
     switched.valley.value = "rotated by 45°"
     fresh = PathExplorer(valley="rotated by 45°")  # the oracle: drawn with that valley first
     np.testing.assert_array_equal(switched.figure.pixels(), fresh.figure.pixels())
+
+
+@pytest.mark.parametrize(("name", "f"), [("ReLU", lambda x: max(x, 0.0)),
+                                         ("sigmoid", lambda x: 1 / (1 + math.exp(-x))),
+                                         ("tanh", math.tanh)])
+def test_activation_explorer_slope_and_gradient_after_k_layers(name, f):
+    explorer = ActivationExplorer(name, x=0.7, dout=-1.5, show_plot=False)
+    h = 1e-6
+    slope = (f(0.7 + h) - f(0.7 - h)) / (2 * h)
+    y, got_slope, dx = explorer.values()
+    assert (y, got_slope, dx) == pytest.approx((f(0.7), slope, -1.5 * slope), rel=1e-6)
+    assert explorer.after(3) == pytest.approx(-1.5 * slope**3, rel=1e-6)
