@@ -21,8 +21,9 @@ from scratch.widgets.batchnorm import BatchNormComparison  # noqa: E402
 from scratch.widgets.initialisation import ACTIVATIONS  # noqa: E402
 from scratch.widgets.optimizers import PathExplorer  # noqa: E402
 from scratch.widgets.regularisation import RegularisationExplorer  # noqa: E402
+from scratch.widgets.softmax import SoftmaxExplorer  # noqa: E402
 from scratch.widgets.start import DigitViewer  # noqa: E402
-from scratch.widgets.training import PredictionBrowser  # noqa: E402
+from scratch.widgets.training import PredictionBrowser, confusion_counts  # noqa: E402
 
 # Every explorer of the notebooks, in module order (a new one is added here by hand).
 EXPLORERS = [
@@ -152,3 +153,17 @@ def test_activation_explorer_slope_and_gradient_after_k_layers(name, f):
     y, got_slope, dx = explorer.values()
     assert (y, got_slope, dx) == pytest.approx((f(0.7), slope, -1.5 * slope), rel=1e-6)
     assert explorer.after(3) == pytest.approx(-1.5 * slope**3, rel=1e-6)
+
+
+def test_softmax_explorer_takes_two_to_six_logits():
+    for n in (2, 6):
+        assert len(SoftmaxExplorer([0.5] * n, show_plot=False).values()[0]) == n
+    for n in (1, 7):
+        with pytest.raises(ValueError, match=f"expected 2 to 6 logits, got {n}"):
+            SoftmaxExplorer([0.5] * n, show_plot=False)
+
+
+def test_confusion_counts_are_whole_numbers():
+    counts = confusion_counts(np.array([0, 1, 1, 2]), np.array([0, 1, 2, 2]), 3)
+    assert counts.dtype.kind == "i"
+    assert counts.tolist() == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
