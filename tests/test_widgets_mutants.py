@@ -19,6 +19,7 @@ from scratch.widgets.autograd import EXPRESSIONS  # noqa: E402
 from scratch.widgets.base import explorer_classes  # noqa: E402
 from scratch.widgets.batchnorm import BatchNormComparison  # noqa: E402
 from scratch.widgets.initialisation import ACTIVATIONS  # noqa: E402
+from scratch.widgets.numerical import H_GRID, StepSizeExplorer  # noqa: E402
 from scratch.widgets.optimizers import PathExplorer  # noqa: E402
 from scratch.widgets.regularisation import RegularisationExplorer  # noqa: E402
 from scratch.widgets.softmax import SoftmaxExplorer  # noqa: E402
@@ -167,3 +168,12 @@ def test_confusion_counts_are_whole_numbers():
     counts = confusion_counts(np.array([0, 1, 1, 2]), np.array([0, 1, 2, 2]), 3)
     assert counts.dtype.kind == "i"
     assert counts.tolist() == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
+
+
+def test_step_size_summary_names_the_h_of_the_smallest_error_on_its_curve():
+    for precision in ("float64", "float32"):
+        explorer = StepSizeExplorer(precision=precision, show_plot=False)
+        curve = explorer.curve()
+        assert np.argmin(curve) > 0  # so that the first h of the grid would be wrong
+        best = H_GRID[np.argmin(curve)]
+        assert f"the smallest error on the curve is at h = {best:.0e}." in explorer.summary.value
