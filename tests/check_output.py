@@ -1,5 +1,7 @@
 """What the exercise checks (scratch.checks.*) print, shared by their tests."""
 
+import pytest
+
 # The line's tail when the learner's stub still raises NotImplementedError.
 NOT_IMPLEMENTED = "not yet - not implemented: replace the `# YOUR CODE HERE` stub"
 
@@ -23,3 +25,12 @@ def expect_verdicts(check, cases, capsys, ok_line=None, name=None):
         else:
             assert not passed and line.startswith(f"{name}: not yet - ") and hint in line, \
                 f"{solution.__name__}: {line}"
+
+
+# `make mutation SCOPE=checks` (mutmut, which sets MUTANT_UNDER_TEST) calls every function of
+# scratch/checks/ through a wrapper that forwards to a copy of it, so refusing_calls, which
+# watches the function's own code, cannot see a learner call the check's own reference there.
+# A test of that refusal is skipped under mutmut only; every normal run runs it.
+refuses_a_checks_own_function = pytest.mark.skipif(
+    "'MUTANT_UNDER_TEST' in os.environ",
+    reason="under mutmut a check's own functions are wrapped, which hides their calls")

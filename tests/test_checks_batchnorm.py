@@ -1,7 +1,12 @@
 """Notebook 10's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
 
 import numpy as np
-from check_output import NOT_IMPLEMENTED, expect_verdicts, one_line
+from check_output import (
+    NOT_IMPLEMENTED,
+    expect_verdicts,
+    one_line,
+    refuses_a_checks_own_function,
+)
 
 from scratch.checks.batchnorm import (
     check_batchnorm_backward,
@@ -76,6 +81,7 @@ def test_batchnorm_backward(capsys):
         (mean_beta, "dbeta is the sum of dout over the batch"),
         (in_place, "changed one of its arguments in place"),
         (lambda *a: _compact(*a)[0], "return three arrays"),
+        (lambda *a: _compact(*a)[:2], "return three arrays"),
         (sign, "dx differs from the numerical gradient"),
         (_stub, NOT_IMPLEMENTED),
     ]
@@ -148,9 +154,6 @@ def test_batchnorm_backward_refuses_every_way_around(capsys):
         layer.xn, layer.std, layer.train_flg, layer.x_shape = x_hat, std, True, x_hat.shape
         return saved(layer, dout), layer.dgamma, layer.dbeta
 
-    def via_reference(dout, x_hat, std, gamma):
-        return reference_batchnorm(x_hat * std, gamma, 0 * gamma, dout)[1]
-
     def numerical(dout, x_hat, std, gamma):
         x = x_hat * std
 
@@ -158,9 +161,18 @@ def test_batchnorm_backward_refuses_every_way_around(capsys):
             return reference_batchnorm(x, gamma, 0 * gamma, dout)[0]
         return (eval_numerical_gradient_array(f, x, dout), *_compact(dout, x_hat, std, gamma)[1:])
 
-    for solution in (saved_method, via_reference, numerical):
+    for solution in (saved_method, numerical):
         assert not check_batchnorm_backward(solution), solution.__name__
         assert "write the formula yourself" in one_line(capsys)
+
+
+@refuses_a_checks_own_function
+def test_batchnorm_backward_refuses_its_reference(capsys):
+    def via_reference(dout, x_hat, std, gamma):
+        return reference_batchnorm(x_hat * std, gamma, 0 * gamma, dout)[1]
+
+    assert not check_batchnorm_backward(via_reference)
+    assert "write the formula yourself" in one_line(capsys)
 
 
 def test_wrong_values_of_dgamma_and_dx_get_their_hint(capsys):

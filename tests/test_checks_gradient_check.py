@@ -36,6 +36,17 @@ def forward(f, x, h=1e-4):
     return grad
 
 
+def backward(f, x, h=1e-4):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        f_old = f(x)
+        x[i] = old - h
+        grad[i] = (f_old - f(x)) / h
+        x[i] = old
+    return grad
+
+
 def not_restored(f, x, h=1e-4):
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
@@ -49,6 +60,14 @@ def not_restored(f, x, h=1e-4):
 
 def divides_by_h(f, x, h=1e-4):
     return 2 * centred(f, x, h)
+
+
+def divides_by_4h(f, x, h=1e-4):
+    return centred(f, x, h) / 2
+
+
+def wrong_sign(f, x, h=1e-4):
+    return -centred(f, x, h)
 
 
 def flattened(f, x, h=1e-4):
@@ -73,8 +92,11 @@ def stub(f, x, h=1e-4):
 
 @pytest.mark.parametrize(("solution", "hint"), [
     (forward, "that is a one-sided difference, accurate only to O(h)"),
+    (backward, "that is a one-sided difference, accurate only to O(h)"),
     (not_restored, "x was changed: put x[i] back"),
     (divides_by_h, "your gradient is twice too large: divide by 2h, not h"),
+    (divides_by_4h, "your gradient is half the right size: divide by 2h"),
+    (wrong_sign, "wrong sign: it is f(x + h) - f(x - h), in that order"),
     (flattened, "the gradient should have x's shape (3, 4), got (12,)"),
     (on_a_copy, "change x in place, not a copy of it"),
     (off_by_one_index, "for a vector x your gradient differs from numerical_gradient"),

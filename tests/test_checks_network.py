@@ -224,19 +224,33 @@ def test_three_layer_net_mistakes(nb, capsys):
     class StubNet(nb["LayerNet"]):
         __init__ = _stub
 
+    class ParamsList(nb["LayerNet"]):
+        def __init__(self, *sizes, weight_init_std=0.01, rng=0):
+            self.params = []
+
+    class NoLayers(_three_layer_class(nb)):
+        def __init__(self, *sizes, weight_init_std=0.01, rng=0):
+            super().__init__(*sizes, weight_init_std, rng)
+            del self.layers
+
     cases = [
         (FromScratchNets, "is a network of scratch.nets"),
         (factory, "is a network of scratch.nets"),
         (FromDeepNet, "is built with DeepNet"),
         (CallsDeepNetInit, "is built with DeepNet"),
         (_three_layer_class(nb, keys=["W1", "b1", "W2", "b2"]),
-         "params should have the keys ['W1', 'b1', 'W2', 'b2', 'W3', 'b3']"),
+         "params should have the keys ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'], got ['W1', 'W2', "
+         "'b1', 'b2']"),
+        (ParamsList, "params should have the keys ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'], got list"),
         (Transposed, "params['W1'] should have shape (5, 6)"),
         (_three_layer_class(nb, bias_init=0.1), "params['b1'] should start at zeros"),
         (_three_layer_class(nb, relu2=False),
          "layers should be ['Affine1', 'Relu1', 'Affine2', 'Relu2', 'Affine3']"),
+        (NoLayers, "layers should be ['Affine1', 'Relu1', 'Affine2', 'Relu2', 'Affine3'] in this "
+                   "order, got []"),
         (_three_layer_class(nb, std=0.0), "its spread is 0.000"),
         (_three_layer_class(nb, std=0.01), "with weight_init_std=0.2 its spread is 0.010"),
+        (_three_layer_class(nb, std=0.5), "with weight_init_std=0.2 its spread is 0.5"),
         (_three_layer_class(nb, seed=0), "another rng should give other weights"),
         (_three_layer_class(nb, copies=True), "do the Affine layers use the arrays"),
         (StubNet, NOT_IMPLEMENTED),
@@ -350,8 +364,10 @@ def test_gradient_errors_mistakes(capsys):
     cases = [
         (with_itself, "every error is exactly 0"),
         (arrays, "each value is one number"),
-        (missing_keys, "return a dict with one error per key of net.params"),
-        (as_list, "return a dict with one error per key of net.params"),
+        (missing_keys, "return a dict with one error per key of net.params ['W1', 'W2', 'W3', "
+                       "'b1', 'b2', 'b3'], got ['W1', 'W2', 'W3']"),
+        (as_list, "return a dict with one error per key of net.params ['W1', 'W2', 'W3', 'b1', "
+                  "'b2', 'b3'], got list"),
         (shifted_keys, "is right, but your error for it is"),
         (forward_difference, "is right, but your error for it is"),
         (leaves_params_nudged, "net.params changed"),

@@ -1,7 +1,7 @@
 """Notebook 11's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
 
 import numpy as np
-from check_output import NOT_IMPLEMENTED, expect_verdicts
+from check_output import NOT_IMPLEMENTED, expect_verdicts, refuses_a_checks_own_function
 
 from scratch.checks.regularisation import (
     SEARCH_RESULTS,
@@ -176,6 +176,15 @@ def test_split_validation(capsys):
         val = ids[start:start + n]
         return by_index(x, t, val, np.setdiff1d(ids, val))
 
+    def never_the_last_tenth(x, t, rate, rng):
+        n, ids = int(len(x) * rate), np.arange(len(x))
+        val = rng.permutation(len(x) - len(x) // 10)[:n]  # no class is overfilled, one is empty
+        return by_index(x, t, val, np.setdiff1d(ids, val))
+
+    def training_labels_reversed(x, t, rate, rng):
+        (xt, tt), (xv, tv) = _split(x, t, rate, rng)
+        return (xt, tt[::-1]), (xv, tv)
+
     cases = [
         (_split, None),
         (split_validation, "that is scratch.trainer.split_validation"),
@@ -186,6 +195,7 @@ def test_split_validation(capsys):
         (global_random, "same rng gave different splits"),
         (random_offset, "different rngs gave the same validation set"),
         (random_block, "about 25 of each"),
+        (never_the_last_tenth, "about 25 of each"),
         (lambda x, t, rate, rng: _split(x, t, rate, rng)[1], "two pairs"),
         (lambda x, t, rate, rng: (_split(x, t, rate, rng), None), "two pairs"),
         (in_place, "changed the arrays it was given"),
@@ -195,6 +205,8 @@ def test_split_validation(capsys):
         (overlapping, "in the validation set and in the training set"),
         (dropping, "in neither part"),
         (separate_shuffles, "labels no longer belong"),
+        (training_labels_reversed, "labels no longer belong"),
+        (lambda x, t, rate, rng: ((x, t), (x[:15, 0], t[:15])), "not in the data you passed"),
         (unshuffled, "shuffle first"),
         (_stub, NOT_IMPLEMENTED),
     ]
@@ -219,7 +231,6 @@ def test_lr_range(capsys):
         (lambda results, top: _lr_range(results, top)[::-1], "the smaller learning rate first"),
         (lambda results, top: _lr_range(results, top + 1), "on SEARCH_RESULTS with top = 5"),
         (lambda results, top: _lr_range(results, top)[0], "two numbers"),
-        (lambda results, top: _reference_lr_range(results, top), "calls this check's reference"),
         (lambda results, top: {3: (0.048, 0.21), 5: (0.019, 0.21)}.get(top, (0.001, 1.0)),
          "random search"),
         (lambda results, top: _lr_range([r for r in results if r["val_acc"] >= 0.895], 99),
@@ -230,3 +241,11 @@ def test_lr_range(capsys):
     expect_verdicts(check_lr_range, cases, capsys,
                     "lr_range: OK (the learning rates of the best trials)")
     assert _lr_range(SEARCH_RESULTS, 3) == (0.048, 0.21)  # the reference, worked out by hand
+
+
+@refuses_a_checks_own_function
+def test_lr_range_refuses_its_reference(capsys):
+    cases = [(lambda results, top: _reference_lr_range(results, top),
+              "calls this check's reference")]
+    expect_verdicts(check_lr_range, cases, capsys,
+                    "lr_range: OK (the learning rates of the best trials)")

@@ -45,6 +45,12 @@ def test_muladd_backward(capsys):
     assert "multiply the local derivatives by dout" in capsys.readouterr().out
     assert not check_muladd_backward(lambda a, b, c, dout: (dout * a, dout * b, dout))
     assert "da and db: the × part swaps its inputs" in capsys.readouterr().out
+    for forgets_dout_once in (lambda a, b, c, dout: (b, dout * a, dout),
+                              lambda a, b, c, dout: (dout * b, a, dout)):
+        assert not check_muladd_backward(forgets_dout_once)
+        assert "multiply the local derivatives by dout" in capsys.readouterr().out
+    assert not check_muladd_backward(lambda a, b, c, dout: (dout * b, dout * b, dout))
+    assert "da and db: the × part swaps its inputs" in capsys.readouterr().out
     assert not check_muladd_backward(lambda a, b, c, dout: (dout * b, dout * a, dout * c))
     assert "dc: the + passes dout through unchanged" in capsys.readouterr().out
     assert not check_muladd_backward(stub)
