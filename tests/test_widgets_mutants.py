@@ -177,3 +177,34 @@ def test_step_size_summary_names_the_h_of_the_smallest_error_on_its_curve():
         assert np.argmin(curve) > 0  # so that the first h of the grid would be wrong
         best = H_GRID[np.argmin(curve)]
         assert f"the smallest error on the curve is at h = {best:.0e}." in explorer.summary.value
+
+
+@pytest.mark.parametrize("scheme", ["forward", "centred"])
+def test_step_size_float32_curve_point_and_eps_are_float32_arithmetic(scheme):
+    """float32 chosen: x rounded to float32 and every operation in float32, worked out here
+    with NumPy scalars, one h at a time (x = 0.1 is not a float32 number)."""
+    explorer = StepSizeExplorer(function="sin", x=0.1, h=1e-3,
+                                precision="float32", scheme=scheme)
+    x = np.float32(0.1)
+    exact = math.cos(float(x))  # the derivative at the point the difference really uses
+
+    def error(h):
+        h = np.float32(h)
+        if scheme == "forward":
+            estimate = (np.sin(x + h) - np.sin(x)) / h
+        else:
+            estimate = (np.sin(x + h) - np.sin(x - h)) / (np.float32(2) * h)
+        assert estimate.dtype == np.float32
+        return abs(float(estimate) - exact)
+
+    by_hand = np.array([error(h) for h in H_GRID])
+    np.testing.assert_allclose(explorer.curve(), by_hand, rtol=1e-12)
+    np.testing.assert_allclose(explorer.error_curve.get_ydata(), np.maximum(by_hand, 1e-17),
+                               rtol=1e-12)
+    assert explorer.current.get_ydata()[0] == pytest.approx(error(1e-3), rel=1e-12)
+    assert f"error {error(1e-3):.1e}" in explorer.summary.value
+    assert f"exact {exact:.10f}" in explorer.summary.value
+    assert f"eps = {float(np.finfo(np.float32).eps):.1e}" in explorer.summary.value
+    # and the float64 curve of the same settings is a different one
+    explorer.precision.value = "float64"
+    assert not np.allclose(explorer.curve(), by_hand)
