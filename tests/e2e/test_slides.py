@@ -90,6 +90,22 @@ def _describe(slide):
     return where
 
 
+def _overflows(slide):
+    return any(slide["beyond"].values())
+
+
+def _judge(stem, slides, records, label, where_shots=""):
+    """Record one deck's walk for the summary, then fail unless every slide is right."""
+    bad = [s for s in slides if _overflows(s) or s["misplaced"]]
+    records.append({"deck": stem, "slides": len(slides),
+                    "overflowing": sum(map(_overflows, bad)),
+                    "headings": sum(s["headings"] for s in slides),
+                    "misplaced": sum(len(s["misplaced"]) for s in slides), "walk": slides})
+    assert not bad, (f"{label}: {len(bad)} of {len(slides)} slides do not fit "
+                     f"{VIEW['width']}x{VIEW['height']} or have a heading that does not start "
+                     f"them{where_shots}:\n  " + "\n  ".join(_describe(s) for s in bad))
+
+
 @pytest.mark.parametrize("stem", [path.stem for path in NOTEBOOKS])
 def test_every_slide_fits_the_view_and_headings_start_slides(stem, decks, projector,
                                                              slide_records):
@@ -97,26 +113,17 @@ def test_every_slide_fits_the_view_and_headings_start_slides(stem, decks, projec
     try:
         walk = _walk_deck(page)
         assert (walk["width"], walk["height"]) == (VIEW["width"], VIEW["height"])
-        bad = [s for s in walk["slides"] if any(s["beyond"].values()) or s["misplaced"]]
-        for slide in bad:
-            if any(slide["beyond"].values()):
-                page.evaluate(f'() => {{ Reveal.slide({slide["h"]}, {slide["v"]}, -1); '
-                              "while (Reveal.nextFragment()) {} }")
-                page.wait_for_timeout(200)
-                page.screenshot(path=OUT / f'{stem}-{slide["h"] + 1}.{slide["v"] + 1}.png')
+        for slide in filter(_overflows, walk["slides"]):
+            page.evaluate(f'() => {{ Reveal.slide({slide["h"]}, {slide["v"]}, -1); '
+                          "while (Reveal.nextFragment()) {} }")
+            page.wait_for_timeout(200)
+            page.screenshot(path=OUT / f'{stem}-{slide["h"] + 1}.{slide["v"] + 1}.png')
     finally:
         page.close()
-    overflowing = sum(any(s["beyond"].values()) for s in bad)
-    slide_records.append({"deck": stem, "slides": len(walk["slides"]), "overflowing": overflowing,
-                     "headings": sum(s["headings"] for s in walk["slides"]),
-                     "misplaced": sum(len(s["misplaced"]) for s in walk["slides"]),
-                     "walk": walk["slides"]})
     assert not errors, f"script errors in the deck: {errors}"
     assert walk["slides"], "the deck has no slides"
-    assert not bad, (f"{stem}: {len(bad)} of {len(walk['slides'])} slides do not fit "
-                     f"{VIEW['width']}x{VIEW['height']} or have a heading that does not start "
-                     f"them (screenshots in {OUT.relative_to(REPO)}):\n  " +
-                     "\n  ".join(_describe(s) for s in bad))
+    _judge(stem, walk["slides"], slide_records, stem,
+           f" (screenshots in {OUT.relative_to(REPO)})")
 
 
 def test_the_walk_sees_a_slide_too_tall_and_a_heading_mid_slide(decks, projector, tmp_path):
@@ -197,14 +204,6 @@ def test_rise_live_slides_fit_the_view_and_headings_start_slides(stem, lab_serve
     finally:
         page.close()
         lab_server.shutdown_kernels()
-    walk = list(slides.values())
-    bad = [s for s in walk if any(s["beyond"].values()) or s["misplaced"]]
-    rise_records.append({"deck": stem, "slides": len(walk),
-                         "overflowing": sum(any(s["beyond"].values()) for s in bad),
-                         "headings": sum(s["headings"] for s in walk),
-                         "misplaced": sum(len(s["misplaced"]) for s in walk), "walk": walk})
     assert not errors, f"script errors in the slideshow: {errors}"
-    assert len(walk) > 3, "the slideshow did not advance"
-    assert not bad, (f"{stem} in RISE: {len(bad)} of {len(walk)} slides do not fit "
-                     f"{VIEW['width']}x{VIEW['height']} or have a heading that does not start "
-                     "them:\n  " + "\n  ".join(_describe(s) for s in bad))
+    assert len(slides) > 3, "the slideshow did not advance"
+    _judge(stem, list(slides.values()), rise_records, f"{stem} in RISE")
