@@ -3,8 +3,8 @@
 No browser and no kernel: this is the kernel's share of a widget's response (the browser test,
 `make e2e`, measures the whole of it, from the input event to the changed page). Explorers are
 found, not listed (`scratch.widgets.base.explorer_classes`: every public class of a
-`scratch.widgets` module that is an `Explorer` or has an `update` method), each made with its
-`example()` (or with no arguments). Its controls are found in its `.widget` tree as the
+`scratch.widgets` module that subclasses `Explorer`), each made with its
+`example()`. Its controls are found in its `.widget` tree as the
 browser test finds them in the page; each is moved the way the browser test moves it (a slider
 one step, then five, like ArrowRight and PageUp; a dropdown or toggle to its next option; a
 button clicked), then every slider is dragged 20 steps. Each action records when
@@ -53,10 +53,9 @@ def loadavg():
 def make(cls):
     """An instance of an explorer class, or the reason why none could be made."""
     try:
-        return cls.example() if hasattr(cls, "example") else cls()
-    except TypeError as error:
-        return (f"skipped: {error}. Subclass scratch.widgets.base.Explorer and give it an "
-                "example() classmethod.")
+        return cls.example()
+    except TypeError as error:  # the base's example() is cls(): data needed, none given
+        return f"skipped: {error}. Give {cls.__name__} an example() classmethod."
 
 
 def controls(widget):

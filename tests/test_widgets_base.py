@@ -20,7 +20,7 @@ from PIL import Image  # noqa: E402
 
 from scratch.widgets.base import Explorer, encode_png, explorer_classes  # noqa: E402
 
-EXPLORERS = [(name, cls) for name, cls in explorer_classes() if issubclass(cls, Explorer)]
+EXPLORERS = explorer_classes()
 
 
 def shown(explorer):

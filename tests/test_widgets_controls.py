@@ -19,11 +19,9 @@ matplotlib.use("Agg")
 
 from test_widgets_base import controls, shown  # noqa: E402
 
-from scratch.widgets.base import Explorer, explorer_classes  # noqa: E402
+from scratch.widgets.base import explorer_classes  # noqa: E402
 
-# Every explorer that can make an example of itself, also one that is not an Explorer.
-EXPLORERS = [(name, cls) for name, cls in explorer_classes()
-             if issubclass(cls, Explorer) or hasattr(cls, "example")]
+EXPLORERS = explorer_classes()
 # Controls whose job is to change the summary's words, not its numbers or the picture (the
 # summary must still change): (explorer, description) -> why.
 TEXT_ONLY = {("ShoppingExplorer", "show the formulas"): "reveals each gradient's formula"}

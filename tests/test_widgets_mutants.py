@@ -40,7 +40,7 @@ EXPLORERS = [
 
 def test_explorer_classes_finds_every_explorer_and_nothing_else():
     # Called inside a test (the other test modules call it while collecting, where mutmut's
-    # mutants are not active): RegularisationExplorer is found by its `update` alone.
+    # mutants are not active).
     found = explorer_classes()
     assert [(name, cls.__module__) for name, cls in found] == [
         (name, f"scratch.widgets.{module}") for name, module in EXPLORERS]

@@ -236,15 +236,15 @@ class Explorer:
 
 def explorer_classes():
     """[(name, class)] of every explorer in the scratch.widgets modules, in module order: each
-    public class defined there that is an Explorer or at least has an `update` method (the
-    benchmark and the tests find new explorers this way)."""
+    public Explorer subclass defined there (the benchmark and the tests find new explorers
+    this way)."""
     package = importlib.import_module("scratch.widgets")
     found = []
     for info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"scratch.widgets.{info.name}")
         for name, obj in vars(module).items():
             if (inspect.isclass(obj) and obj.__module__ == module.__name__
-                    and not name.startswith("_") and obj is not Explorer
-                    and (issubclass(obj, Explorer) or callable(getattr(obj, "update", None)))):
+                    and not name.startswith("_") and issubclass(obj, Explorer)
+                    and obj is not Explorer):
                 found.append((name, obj))
     return found
