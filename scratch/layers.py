@@ -25,6 +25,7 @@ from scratch.validation import (
     check_input,
     check_normalization,
     check_pair,
+    reported_below,
 )
 
 
@@ -164,7 +165,8 @@ class Affine(Layer):
         x = check_affine(x, self.W, self.b, f"{self.name}.forward")
         self.x_shape = x.shape  # to give dx this shape again
         self.x2d = x.reshape(x.shape[0], -1)  # (N, D)
-        out = self.x2d @ self.W + self.b
+        with reported_below():  # NaN/inf are named by the check below, on every BLAS kernel
+            out = self.x2d @ self.W + self.b
         return check_finite_output(out, f"{self.name}.forward", x=x, W=self.W, b=self.b)
 
     def backward(self, dout):

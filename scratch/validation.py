@@ -14,7 +14,9 @@ outputs (an overflow in Affine is reported as one), so nothing else needs a scan
 - `Affine` scans its output instead of x, W and b (`check_finite_output`): a NaN or inf in any
   of them always reaches x W + b, which for a network's first layer is 100 x 50 numbers
   instead of 100 x 784 + 784 x 50. Only when the output is bad are x, W and b searched, to name
-  the culprit.
+  the culprit. The product itself runs under `reported_below()`: whether NumPy warns about
+  inf * 0 inside a matrix product depends on the BLAS kernel the processor picks, and the
+  learner should get the same error, naming the layer, on every machine.
 - A network adds no scans of its own: its x goes to Affine1, its labels t to SoftmaxWithLoss
   (`check_labels`) and its parameters to the Affine layers that use them.
 """
@@ -148,6 +150,15 @@ def check_affine_dout(dout, x2d, W, where):
     if x2d is None:
         raise RuntimeError(f"{where} called before forward")
     return _check_dout_shape(dout, (x2d.shape[0], W.shape[1]), where)
+
+
+def reported_below():
+    """A context in which NumPy computes inf and NaN silently, for a result checked right after.
+
+    `with reported_below(): out = x @ W + b` then `check_finite_output(out, ...)`: the check,
+    not a NumPy RuntimeWarning from inside the product, tells what went wrong and where.
+    """
+    return np.errstate(over="ignore", invalid="ignore")
 
 
 def check_finite_output(out, where, **sources):
