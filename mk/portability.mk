@@ -72,3 +72,19 @@ test-nbgrader:
 	mkdir -p $(NBGRADER_VENV)/mplconfig
 	MPLCONFIGDIR=$(CURDIR)/$(NBGRADER_VENV)/mplconfig NBGRADER_REQUIRED=1 CLASSROOM_STUDENT_ALL=1 \
 		$(NBGRADER_VENV)/bin/python -m pytest -p no:cacheprovider tests/test_nbgrader.py
+
+# make test-matrix: the unit tests under each OpenBLAS kernel this processor can run, and nbval
+# under each kernel with each BLAS thread count (scripts/test_matrix.sh; scripts/blas_kernels.py
+# finds the kernels and says which it skipped and why). Variables:
+#   MATRIX_THREADS="1 2"  nbval's thread counts
+#   MATRIX_ALTERNATE=1    each kernel gets one thread count in turn instead of all (what CI runs:
+#                         every kernel and every thread count is still covered at least once)
+#   MATRIX_KERNELS=...    these kernels only;  MATRIX_UNIT=0  nbval only
+#   MATRIX_PYTHON=build/oldest-venv/bin/python  at the declared minimum versions (after
+#                         `make test-oldest`; build/newest-venv after `make test-newest`)
+MATRIX_PYTHON ?= $(BIN)/python
+export MATRIX_THREADS MATRIX_ALTERNATE MATRIX_KERNELS MATRIX_UNIT
+
+.PHONY: test-matrix
+test-matrix: $(STAMP)
+	bash scripts/test_matrix.sh $(MATRIX_PYTHON) $(NBVAL)
