@@ -65,7 +65,7 @@ bench: $(STAMP)
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # The package in a fresh environment with numpy only (`pip install .`, no extras), where the
-# core and scratch.datasets must import and train; tests/test_core_imports.py checks the same
+# core and scratch.datasets must import and train; tests/core/test_core_imports.py checks the same
 # inside .venv by blocking the other packages.
 CORE_VENV := build/numpy-only-venv
 
@@ -73,7 +73,7 @@ numpy-only:
 	test -x $(CORE_VENV)/bin/python || $(PYTHON) -m venv $(CORE_VENV)
 	$(CORE_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(CORE_VENV)/bin/python -m pip install --quiet -e .
-	cd build && ../$(CORE_VENV)/bin/python ../tests/core_only.py
+	cd build && ../$(CORE_VENV)/bin/python ../tests/core/core_only.py
 
 # Further targets (the browser test, classroom exports) live in mk/*.mk.
 -include mk/*.mk
