@@ -12,7 +12,13 @@ from scratch.nets import MultiLayerNet, TwoLayerNet
 NAN = np.array([[1.0, np.nan], [0.0, 1.0]])
 
 
-@pytest.mark.parametrize("layer", [Relu(), Sigmoid(), Affine(np.ones((2, 3)), np.zeros(3))])
+def _layer_name(value):
+    """A layer's class name as its test id (`-k Relu`); other parameters keep pytest's ids."""
+    return type(value).__name__ if hasattr(value, "backward") else None
+
+
+@pytest.mark.parametrize("layer", [Relu(), Sigmoid(), Affine(np.ones((2, 3)), np.zeros(3))],
+                         ids=_layer_name)
 def test_nan_and_inf_inputs_are_rejected(layer):
     with pytest.raises(ValueError, match=rf"{layer.name}\.forward: x must be finite.*\(0, 1\)"):
         layer.forward(NAN)
@@ -20,7 +26,8 @@ def test_nan_and_inf_inputs_are_rejected(layer):
         layer.forward(np.array([[np.inf, 0.0]]))
 
 
-@pytest.mark.parametrize("layer", [Relu(), Sigmoid(), Affine(np.ones((2, 3)), np.zeros(3))])
+@pytest.mark.parametrize("layer", [Relu(), Sigmoid(), Affine(np.ones((2, 3)), np.zeros(3))],
+                         ids=_layer_name)
 def test_non_numeric_inputs_are_type_errors(layer):
     with pytest.raises(TypeError, match=rf"{layer.name}\.forward: x must be a real numeric.*<U1"):
         layer.forward(np.array([["a", "b"]]))
@@ -42,7 +49,7 @@ def test_mul_add_refuse_broadcasting(cls):
     (Sigmoid(), (np.ones((2, 3)),), (2, 3)),
     (Affine(np.ones((3, 4)), np.zeros(4)), (np.ones((2, 3)),), (2, 4)),
     (MulLayer(), (np.ones(3), np.ones(3)), (3,)),
-])
+], ids=_layer_name)
 def test_backward_checks_dout_shape(layer, args, shape):
     layer.forward(*args)
     with pytest.raises(ValueError, match=rf"{layer.name}\.backward: dout must have the shape of "
@@ -56,7 +63,7 @@ def test_backward_checks_dout_shape(layer, args, shape):
     (Affine(np.ones((2, 2)), np.zeros(2)), (np.ones((2, 2)),)),
     (MulLayer(), (np.ones((2, 2)), np.ones((2, 2)))),
     (AddLayer(), (np.ones((2, 2)), np.ones((2, 2)))),
-])
+], ids=_layer_name)
 def test_nan_and_inf_in_dout_are_rejected(layer, args):
     layer.forward(*args)
     with pytest.raises(ValueError, match=rf"{layer.name}\.backward: dout must be finite.*\(0, 1\)"):
@@ -66,7 +73,7 @@ def test_nan_and_inf_in_dout_are_rejected(layer, args):
 
 
 @pytest.mark.parametrize("layer", [MulLayer(), AddLayer(), Relu(), Sigmoid(), SoftmaxWithLoss(),
-                                   Affine(np.ones((2, 2)), np.zeros(2))])
+                                   Affine(np.ones((2, 2)), np.zeros(2))], ids=_layer_name)
 def test_backward_before_forward(layer):
     with pytest.raises(RuntimeError, match=rf"{layer.name}\.backward called before forward"):
         layer.backward(np.ones(2))

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
+from scratch import functions as F
 from scratch.functions import (
     cross_entropy_error,
     identity,
@@ -19,6 +20,7 @@ from scratch.functions import (
     softmax_cross_entropy,
     step_function,
 )
+from scratch.nets import TwoLayerNet
 from tests.core.strategies import floats_array
 
 
@@ -93,3 +95,48 @@ def test_mean_squared_error_book_example():
     y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
     assert mean_squared_error(y, t) == pytest.approx(0.0975, rel=1e-12)
     assert mean_squared_error(np.stack([y, y]), np.stack([t, t])) == pytest.approx(0.0975)
+
+
+@pytest.mark.parametrize("name, call", [
+    ("sigmoid", lambda bad: F.sigmoid(bad)),
+    ("softmax", lambda bad: F.softmax(bad)),
+    ("log_softmax", lambda bad: F.log_softmax(bad)),
+    ("mean_squared_error", lambda bad: F.mean_squared_error(bad, bad)),
+    ("softmax_cross_entropy", lambda bad: F.softmax_cross_entropy(bad, np.array([0]))),
+    ("cross_entropy_error", lambda bad: F.cross_entropy_error(bad, np.array([0]))),
+])
+def test_a_non_numeric_input_is_refused_by_the_functions_name(name, call):
+    with pytest.raises(TypeError, match=f"^{name}: "):
+        call(np.array([["a", "b"]]))
+
+
+def test_softmax_and_log_softmax_work_on_the_last_axis_of_any_batch_shape(rng):
+    x = rng.standard_normal((2, 3, 4)) * 5
+    rows = np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True)
+    np.testing.assert_allclose(F.softmax(x), rows, rtol=1e-12)
+    np.testing.assert_allclose(F.log_softmax(x), np.log(rows), rtol=1e-12, atol=1e-12)
+    # shifted by the row's own maximum: a huge row next to a small one stays exact
+    big = np.array([[[1000.0, 999.0], [0.0, 1.0]]])
+    np.testing.assert_allclose(F.log_softmax(big)[0, 0], np.log(F.softmax(big)[0, 0]))
+    assert np.isfinite(F.log_softmax(big)).all()
+
+
+def test_relu_grad_is_one_for_every_positive_input():
+    np.testing.assert_array_equal(F.relu_grad(np.array([-0.5, 0.0, 0.25, 0.999, 3.0])),
+                                  [0.0, 0.0, 1.0, 1.0, 1.0])
+
+
+def test_mean_squared_error_and_its_batch_mean():
+    y, t = np.array([0.1, 0.7, 0.2]), np.array([0.0, 1.0, 0.0])
+    assert F.mean_squared_error(y, t) == pytest.approx(0.5 * (0.01 + 0.09 + 0.04))
+    batch = np.stack([y, 2 * y])
+    expected = 0.5 * ((y - t) ** 2).sum() / 2 + 0.5 * ((2 * y - t) ** 2).sum() / 2
+    assert F.mean_squared_error(batch, np.stack([t, t])) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="mean_squared_error: t must have y's shape"):
+        F.mean_squared_error(y, t[:2])
+
+
+def test_step_function_between_0_and_1_and_two_layer_nets_default_seed():
+    np.testing.assert_array_equal(F.step_function(np.array([-1.0, 0.0, 0.5, 1.0])), [0, 0, 1, 1])
+    np.testing.assert_array_equal(TwoLayerNet(4, 3, 2).params["W1"],
+                                  TwoLayerNet(4, 3, 2, rng=0).params["W1"])

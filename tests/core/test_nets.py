@@ -1,4 +1,5 @@
-"""Networks: backprop against numerical gradients, rebinding, dtypes, determinism."""
+"""Networks, MultiLayerNetExtend (batch norm, dropout) included: backprop against numerical
+gradients, rebinding, dtypes, determinism, defaults."""
 
 import numpy as np
 import pytest
@@ -6,10 +7,12 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from scratch.gradient import rel_error
-from scratch.nets import MultiLayerNet, TwoLayerNet
+from scratch.nets import MultiLayerNet, MultiLayerNetExtend, TwoLayerNet
+
+TOL = 1e-7
 
 
-def assert_gradients_match(net, x, t, tol=1e-7):
+def assert_gradients_match(net, x, t, tol=TOL):
     grads, numeric = net.gradient(x, t), net.numerical_gradient(x, t)
     assert set(grads) == set(numeric) == set(net.params)
     errors = {k: rel_error(grads[k], numeric[k]) for k in grads}
@@ -133,3 +136,101 @@ def test_accuracy_with_both_label_kinds():
     x = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 0.0], [0.0, 3.0]])
     assert net.accuracy(x, np.array([0, 1, 1, 1])) == 0.75
     assert net.accuracy(x, np.eye(2)[[0, 1, 1, 1]]) == 0.75
+
+
+def test_rebinding_gamma_and_beta_takes_effect_in_every_batchnorm_layer(rng):
+    net = MultiLayerNetExtend(4, [5, 5], 3, use_batchnorm=True, rng=1)
+    x = rng.standard_normal((6, 4))
+    before = net.predict(x, train_flg=True)
+    for i in (1, 2):  # new arrays, not in-place changes: the book's stale-reference bug
+        net.params[f"gamma{i}"] = 2 * np.ones(5)
+        net.params[f"beta{i}"] = np.full(5, 0.5)
+        assert net.layers[f"BatchNorm{i}"].gamma is not net.params[f"gamma{i}"]  # until predict
+    after = net.predict(x, train_flg=True)
+    assert not np.allclose(after, before)
+    for i in (1, 2):
+        layer = net.layers[f"BatchNorm{i}"]
+        assert layer.gamma is net.params[f"gamma{i}"] and layer.beta is net.params[f"beta{i}"]
+
+
+def test_extend_layers_are_named_and_parametrised_as_given():
+    net = MultiLayerNetExtend(4, [5, 5], 3, use_batchnorm=True, use_dropout=True,
+                              dropout_ratio=0.3, rng=0, dtype=np.float32)
+    for key, layer in net.layers.items():
+        assert layer.name == key
+    assert [net.layers[f"Dropout{i}"].dropout_ratio for i in (1, 2)] == [0.3, 0.3]
+    for key, p in net.params.items():
+        assert p.dtype == np.float32, key
+    np.testing.assert_array_equal(net.params["gamma1"], np.ones(5))
+    np.testing.assert_array_equal(net.params["beta2"], np.zeros(5))
+    assert net.weight_decay_lambda == 0.0
+
+
+def test_dropout_masks_come_from_the_nets_rng(rng):
+    x = rng.standard_normal((8, 4))
+
+    def masks(seed):
+        net = MultiLayerNetExtend(4, [6], 3, use_dropout=True, rng=seed)
+        net.predict(x, train_flg=True)
+        return net.layers["Dropout1"].mask.copy()
+
+    np.testing.assert_array_equal(masks(3), masks(3))
+    assert not np.array_equal(masks(3), masks(4))
+
+
+def test_two_layer_net_uses_its_rng_and_networks_default_to_he_init():
+    assert not np.array_equal(TwoLayerNet(4, 3, 2, rng=5).params["W1"],
+                              TwoLayerNet(4, 3, 2, rng=6).params["W1"])
+    he = MultiLayerNet(400, [300], 2, rng=0).params["W1"]
+    assert he.std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
+    extend = MultiLayerNetExtend(400, [300], 2).params["W1"]
+    assert extend.std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
+    np.testing.assert_array_equal(extend, MultiLayerNetExtend(400, [300], 2, rng=0).params["W1"])
+
+
+def test_predict_defaults_to_test_mode_and_plain_extend_nets_have_gradients(rng):
+    x, t = rng.standard_normal((4, 3)), np.array([0, 1, 0, 1])
+    net = MultiLayerNetExtend(3, [5], 2, use_dropout=True, dropout_ratio=0.5, rng=0)
+    np.testing.assert_array_equal(net.predict(x), net.predict(x, train_flg=False))
+    plain = MultiLayerNetExtend(3, [5], 2, rng=0)
+    assert set(plain.gradient(x, t)) == set(plain.params) == {"W1", "b1", "W2", "b2"}
+    two = MultiLayerNet(3, [5], 2, rng=0)
+    np.testing.assert_array_equal(two.predict(x), two.predict(x, train_flg=False))
+
+
+def test_extend_structure_and_names():
+    net = MultiLayerNetExtend(5, [4, 3], 2, use_batchnorm=True, use_dropout=True)
+    assert list(net.layers) == ["Affine1", "BatchNorm1", "Relu1", "Dropout1", "Affine2",
+                                "BatchNorm2", "Relu2", "Dropout2", "Affine3"]
+    assert list(net.params) == ["W1", "b1", "W2", "b2", "W3", "b3", "gamma1", "beta1",
+                                "gamma2", "beta2"]
+    np.testing.assert_array_equal(net.params["gamma2"], np.ones(3))
+    plain, extend = MultiLayerNet(5, [4, 3], 2, rng=7), MultiLayerNetExtend(5, [4, 3], 2, rng=7)
+    assert list(extend.layers) == list(plain.layers)
+    for key in plain.params:
+        np.testing.assert_array_equal(plain.params[key], extend.params[key])
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid"])
+def test_extend_backprop_matches_numerical_with_batchnorm_and_decay(activation, rng):
+    x, t = rng.standard_normal((6, 5)), rng.integers(0, 3, size=6)
+    net = MultiLayerNetExtend(5, [4, 4], 3, activation, weight_decay_lambda=0.3,
+                              use_batchnorm=True, rng=1)
+    net.params["gamma1"][...] = rng.uniform(0.5, 2.0, 4)  # away from the starting values
+    net.params["beta2"][...] = rng.standard_normal(4)
+    backprop, numeric = net.gradient(x, t), net.numerical_gradient(x, t)
+    assert list(backprop) == list(net.params)
+    for key in backprop:
+        if key in ("b1", "b2"):  # they feed batch norm: 0 up to rounding (~1e-11 numerically)
+            assert max(np.abs(backprop[key]).max(), np.abs(numeric[key]).max()) < 1e-9, key
+        else:
+            assert rel_error(backprop[key], numeric[key]) < TOL, key
+
+
+def test_extend_dropout_changes_training_not_testing(rng):
+    x, t = rng.standard_normal((8, 5)), rng.integers(0, 3, size=8)
+    net = MultiLayerNetExtend(5, [6], 3, use_dropout=True, dropout_ratio=0.5, rng=2)
+    assert net.loss(x, t) == net.loss(x, t)  # test mode: deterministic
+    assert net.loss(x, t, train_flg=True) != net.loss(x, t, train_flg=True)
+    net.params["gamma1"] = None  # no such parameter without batch norm: never read
+    assert np.isfinite(net.loss(x, t))

@@ -7,6 +7,7 @@ reference below uses another (PyTorch's), so that a shared mistake cannot hide.
 import numpy as np
 import pytest
 
+from scratch.layers import Dropout
 from scratch.optimizers import (
     SGD,
     AdaGrad,
@@ -150,3 +151,27 @@ def test_against_pytorch_when_installed():
             opt.step()
         np.testing.assert_allclose(run(get_optimizer(name, lr=lr), 50), p.detach().numpy(),
                                    rtol=1e-9, atol=1e-9, err_msg=name)
+
+
+def test_adagrad_divides_by_sqrt_h_plus_eps():
+    opt = AdaGrad(lr=0.1)
+    params = {"w": np.array([0.0])}
+    opt.update(params, {"w": np.array([1e-7])})  # sqrt(h) = 1e-7: eps is half the divisor
+    assert params["w"][0] == pytest.approx(-0.1 * 1e-7 / (1e-7 + opt.eps))
+
+
+def test_optimizers_have_the_books_default_hyperparameters():
+    assert SGD().lr == 0.01
+    assert (Momentum().lr, Momentum().momentum) == (0.01, 0.9)
+    assert (AdaGrad().lr, AdaGrad().eps) == (0.01, 1e-7)
+    assert (RMSprop().lr, RMSprop().decay_rate, RMSprop().eps) == (0.01, 0.99, 1e-7)
+    adam = Adam()
+    assert (adam.lr, adam.beta1, adam.beta2, adam.eps) == (0.001, 0.9, 0.999, 1e-8)
+
+
+def test_a_learning_rate_of_zero_is_refused_and_a_dropout_ratio_of_zero_is_not():
+    with pytest.raises(ValueError, match="SGD"):
+        SGD(lr=0.0)
+    layer = Dropout(0.0, rng=0)
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(layer.forward(x), x)

@@ -6,6 +6,8 @@ import pytest
 
 matplotlib.use("Agg")
 
+import math
+
 from scratch.widgets.activations import ActivationExplorer  # noqa: E402
 from tests.notebooks.test_widgets_controls import bold_numbers  # noqa: E402
 
@@ -124,3 +126,15 @@ def test_every_control_moves_the_drawn_data_as_computed_by_hand_and_nothing_else
         assert slope == pytest.approx(explorer.points[1].get_ydata()[0], abs=5e-5)
         assert dx == pytest.approx(dout * explorer.points[1].get_ydata()[0], abs=5e-5)
         assert max(abs(last), 1e-12) == pytest.approx(sizes[-1], rel=5e-3)  # 3 digits
+
+
+@pytest.mark.parametrize(("name", "f"), [("ReLU", lambda x: max(x, 0.0)),
+                                         ("sigmoid", lambda x: 1 / (1 + math.exp(-x))),
+                                         ("tanh", math.tanh)])
+def test_activation_explorer_slope_and_gradient_after_k_layers(name, f):
+    explorer = ActivationExplorer(name, x=0.7, dout=-1.5, show_plot=False)
+    h = 1e-6
+    slope = (f(0.7 + h) - f(0.7 - h)) / (2 * h)
+    y, got_slope, dx = explorer.values()
+    assert (y, got_slope, dx) == pytest.approx((f(0.7), slope, -1.5 * slope), rel=1e-6)
+    assert explorer.after(3) == pytest.approx(-1.5 * slope**3, rel=1e-6)

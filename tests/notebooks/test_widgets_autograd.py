@@ -7,6 +7,8 @@ import pytest
 
 matplotlib.use("Agg")
 
+import math
+
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
 
@@ -159,3 +161,28 @@ def test_the_drawn_gradients_end_at_the_derivatives_by_hand_and_match_every_summ
     s.reset.click()  # the start again: said, and every input's gradient drawn as 0
     assert s.summary.value == start and "its own gradient 1" in start
     assert set(_input_grads(s).values()) == {0.0} and _black_texts(s) == forward
+
+
+def _leaves(label, names):
+    """{variable of the label: its Value}; "apple count" is the label's "count"."""
+    out = label.split("=")[0].strip()
+    return {name.split()[-1]: value for name, value in names.items() if name.split()[-1] != out}
+
+
+@pytest.mark.parametrize("label", EXPRESSIONS)
+def test_each_expression_builds_the_graph_its_label_names(label):
+    root, names = EXPRESSIONS[label]()
+    formula = label.split("=", 1)[1]
+    leaves = _leaves(label, names)
+    values = {name: leaf.data for name, leaf in leaves.items()}
+
+    def f(**at):
+        return eval(formula, {"tanh": math.tanh}, at)
+
+    assert root.data == pytest.approx(f(**values), rel=1e-12)
+    root.backward()
+    h = 1e-6
+    for name, leaf in leaves.items():
+        numeric = (f(**{**values, name: values[name] + h})
+                   - f(**{**values, name: values[name] - h})) / (2 * h)
+        assert leaf.grad == pytest.approx(numeric, rel=1e-6), name

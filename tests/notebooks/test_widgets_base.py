@@ -152,3 +152,24 @@ def test_encode_png_round_trips_exactly():
     image = Image.open(io.BytesIO(png))
     assert image.mode == "RGB" and image.size == (13, 7)
     assert (np.asarray(image) == pixels).all()
+
+
+# Every explorer of the notebooks, in module order (a new one is added here by hand).
+EXPLORERS_BY_HAND = [
+    ("ActivationExplorer", "activations"), ("BackwardStepper", "autograd"),
+    ("BatchNormComparison", "batchnorm"), ("SumTimesYExplorer", "graphs"),
+    ("ShoppingExplorer", "graphs"), ("InitExplorer", "initialisation"),
+    ("LayerStackExplorer", "network"), ("StepSizeExplorer", "numerical"),
+    ("PathExplorer", "optimizers"), ("RegularisationExplorer", "regularisation"),
+    ("SoftmaxExplorer", "softmax"), ("DigitViewer", "start"),
+    ("PredictionBrowser", "training"),
+]
+
+
+def test_explorer_classes_finds_every_explorer_and_nothing_else():
+    # Called inside a test (the other test modules call it while collecting, where mutmut's
+    # mutants are not active).
+    found = explorer_classes()
+    assert [(name, cls.__module__) for name, cls in found] == [
+        (name, f"scratch.widgets.{module}") for name, module in EXPLORERS_BY_HAND]
+    assert all(cls.__name__ == name for name, cls in found)

@@ -54,3 +54,17 @@ def test_every_scale_draws_its_runs_and_the_summary_states_their_last_points():
         assert re.findall(r"<b>(.*?)</b>", explorer.summary.value) == finals
         axes = explorer.figure.fig.axes[0]
         assert (axes.get_xlim(), axes.get_ylim()) == limits  # one scale for every weight std
+
+
+def test_batchnorm_slider_runs_from_the_largest_scale_and_starts_in_the_middle():
+    curves = {"batch norm": [0.5], "plain": [0.5]}
+    comparison = BatchNormComparison({s: curves for s in (0.01, 1.0, 0.1, 0.001)},
+                                     show_plot=False)
+    assert [value for _, value in comparison.scale.options] == [1.0, 0.1, 0.01, 0.001]
+    assert comparison.scale.value == 0.01
+
+
+def test_batchnorm_curves_are_drawn_over_epochs_one_to_n():
+    comparison = BatchNormComparison({0.1: {"batch norm": [0.5, 0.8, 0.9], "plain": [0.1, 0.3]}})
+    xs = {line.get_label(): list(line.get_xdata()) for line in comparison.figure.fig.axes[0].lines}
+    assert xs == {"batch norm": [1, 2, 3], "plain": [1, 2]}

@@ -12,7 +12,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from scratch.widgets.initialisation import InitExplorer, layer_statistics  # noqa: E402
+from scratch.widgets.initialisation import ACTIVATIONS, InitExplorer, layer_statistics  # noqa: E402
 
 
 def _pass_by_hand(init, activation, depth, units=100, samples=1000, seed=0):
@@ -122,3 +122,12 @@ def test_the_histograms_follow_every_control_as_computed_by_hand():
                                                              explorer.summary.value))
         assert a_std == [f"{a.std():.3g}" for a in outs]
         assert g_std == [f"{g.std():.3g}" for g in grads]
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_each_activations_derivative_matches_centred_differences(name):
+    f, derivative, _ = ACTIVATIONS[name]
+    z = np.array([-2.0, -0.7, 0.3, 1.5])  # away from relu's kink at 0
+    h = 1e-6
+    numeric = (f(z + h) - f(z - h)) / (2 * h)
+    np.testing.assert_allclose(derivative(z, f(z)), numeric, rtol=1e-6)

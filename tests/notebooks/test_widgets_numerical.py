@@ -159,3 +159,45 @@ def test_the_drawn_curve_and_point_follow_every_control_as_computed_by_hand():
         best = float(w.error_curve.get_xdata()[np.argmin(w.error_curve.get_ydata())])
         assert _summary_value(s, r"is at h = ([-+.e\d]+)\.") == float(f"{best:.0e}")
         assert _summary_value(s, r"\) = ([-+.e\d]+) \(eps") == float(f"{thumb:.0e}")
+
+
+def test_step_size_summary_names_the_h_of_the_smallest_error_on_its_curve():
+    for precision in ("float64", "float32"):
+        explorer = StepSizeExplorer(precision=precision, show_plot=False)
+        curve = explorer.curve()
+        assert np.argmin(curve) > 0  # so that the first h of the grid would be wrong
+        best = H_GRID[np.argmin(curve)]
+        assert f"the smallest error on the curve is at h = {best:.0e}." in explorer.summary.value
+
+
+@pytest.mark.parametrize("scheme", ["forward", "centred"])
+def test_step_size_float32_curve_point_and_eps_are_float32_arithmetic(scheme):
+    """float32 chosen: x rounded to float32 and every operation in float32, worked out here
+    with NumPy scalars, one h at a time (x = 0.1 is not a float32 number)."""
+    explorer = StepSizeExplorer(function="sin", x=0.1, h=1e-3,
+                                precision="float32", scheme=scheme)
+    x = np.float32(0.1)
+    exact = float(np.cos(np.float64(x)))  # the derivative at the point really used
+
+    def error(h):
+        h = np.float32(h)
+        if scheme == "forward":
+            estimate = (np.sin(x + h) - np.sin(x)) / h
+        else:
+            estimate = (np.sin(x + h) - np.sin(x - h)) / (np.float32(2) * h)
+        assert estimate.dtype == np.float32
+        return abs(float(estimate) - exact)
+
+    by_hand = np.array([error(h) for h in H_GRID])
+    # (float64 instead of float32 anywhere changes these by 1e-4 or more, relatively; the
+    # tolerance allows for a last-bit difference of cos between NumPy versions)
+    np.testing.assert_allclose(explorer.curve(), by_hand, rtol=1e-9)
+    np.testing.assert_allclose(explorer.error_curve.get_ydata(), np.maximum(by_hand, 1e-17),
+                               rtol=1e-9)
+    assert explorer.current.get_ydata()[0] == pytest.approx(error(1e-3), rel=1e-9)
+    assert f"error {error(1e-3):.1e}" in explorer.summary.value
+    assert f"exact {exact:.10f}" in explorer.summary.value
+    assert f"eps = {float(np.finfo(np.float32).eps):.1e}" in explorer.summary.value
+    # and the float64 curve of the same settings is a different one
+    explorer.precision.value = "float64"
+    assert not np.allclose(explorer.curve(), by_hand)

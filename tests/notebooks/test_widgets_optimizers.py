@@ -189,3 +189,17 @@ def test_a_diverged_path_is_drawn_far_out_and_said_so():
     assert np.hypot(xs[-1], ys[-1]) > 1e3 and "<b>diverged</b>" in explorer.summary.value
     visible = [c for c in explorer.ax.collections if c.get_visible()]
     assert visible == explorer.contours[0.0]  # the learning rate leaves the valley alone
+
+
+def test_path_explorer_names_the_valley_only_when_it_is_rotated():
+    assert "valley" not in PathExplorer(show_plot=False).summary.value
+    rotated = PathExplorer(valley="rotated by 45°", show_plot=False)
+    assert rotated.summary.value.startswith("SGD, lr ")
+    assert ", 30 steps, valley rotated by 45°: " in rotated.summary.value
+
+
+def test_path_explorer_shows_the_valley_it_was_switched_to():
+    switched = PathExplorer()
+    switched.valley.value = "rotated by 45°"
+    fresh = PathExplorer(valley="rotated by 45°")  # the oracle: drawn with that valley first
+    np.testing.assert_array_equal(switched.figure.pixels(), fresh.figure.pixels())

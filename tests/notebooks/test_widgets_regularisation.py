@@ -96,3 +96,19 @@ def test_a_missing_run_shows_no_figure_and_the_next_one_draws_again():
     np.testing.assert_array_equal(explorer.figure.fig.axes[0].lines[2].get_ydata(),
                                   runs[0.0, 0.2][0])
     assert "image/png" in explorer.out.outputs[0]["data"]
+
+
+def test_regularisation_summary_averages_the_last_ten_of_more_epochs():
+    epochs = np.arange(1, 26) / 25  # 25 epochs rising linearly: the last ten average 0.82
+    runs = {(0.0, 0.0): (epochs, epochs / 2), (0.1, 0.0): (epochs, epochs / 2)}
+    explorer = RegularisationExplorer(runs, show_plot=False)
+    assert ("training accuracy <b>0.82</b>, test accuracy <b>0.41</b>, gap <b>0.41</b>"
+            in explorer.summary.value)
+
+
+def test_regularisation_names_the_missing_run():
+    runs = {(0.0, 0.0): ([0.5], [0.4]), (0.1, 0.0): ([0.5], [0.4]), (0.0, 0.2): ([0.5], [0.4])}
+    explorer = RegularisationExplorer(runs, show_plot=False)
+    explorer.weight_decay.value = 0.1
+    explorer.dropout.value = 0.2
+    assert explorer.summary.value == "λ = 0.1, dropout ratio 0.2: not in the grid that was trained"

@@ -96,3 +96,11 @@ def test_the_bars_follow_every_control_as_computed_by_hand_and_agree_with_the_su
         assert p == pytest.approx(drawn[k], abs=5e-5)
         assert summary_loss == pytest.approx(-np.log(y[k]), abs=5e-5)  # the title's, unrounded
         assert [t.get_text() for t in explorer.bar_texts] == [f"{h:.2f}" for h in y]
+
+
+def test_softmax_explorer_takes_two_to_six_logits():
+    for n in (2, 6):
+        assert len(SoftmaxExplorer([0.5] * n, show_plot=False).values()[0]) == n
+    for n in (1, 7):
+        with pytest.raises(ValueError, match=f"expected 2 to 6 logits, got {n}"):
+            SoftmaxExplorer([0.5] * n, show_plot=False)

@@ -59,3 +59,15 @@ def test_every_index_shows_its_image_on_its_own_scale_and_the_summary_its_label_
         assert label == t[i] and f"label <b>{label}</b>" in viewer.summary.value
         ink = np.count_nonzero(x[i] > x[i].max() / 2) / 784
         assert viewer.summary.value.endswith(f"ink {100 * ink:.0f}%")
+
+
+def test_digit_viewer_ink_counts_pixels_above_half_the_brightest():
+    image = np.zeros(784)
+    image[:196], image[196:392] = 1.0, 0.5  # a quarter bright, a quarter at exactly half
+    viewer = DigitViewer(np.stack([image, 2 * image, 0 * image]), np.array([3, 8, 1]),
+                         show_plot=False)
+    assert viewer.summary.value == "image 0: label <b>3</b>, ink 25%"
+    viewer.index.value = 1
+    assert viewer.summary.value == "image 1: label <b>8</b>, ink 25%"
+    viewer.index.value = 2
+    assert viewer.summary.value == "image 2: label <b>1</b>, ink 0%"

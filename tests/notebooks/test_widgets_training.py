@@ -7,7 +7,7 @@ import pytest
 matplotlib.use("Agg")
 
 from scratch.nets import TwoLayerNet  # noqa: E402
-from scratch.widgets.training import SHOW, PredictionBrowser  # noqa: E402
+from scratch.widgets.training import SHOW, PredictionBrowser, confusion_counts  # noqa: E402
 
 
 def _browser(**kwargs):
@@ -121,3 +121,16 @@ def test_show_and_index_draw_the_chosen_image_and_the_summary_reads_the_figure()
         assert browser.summary.value.endswith(
             f"{int(counts[t[i], pred])} of the {int(counts[t[i]].sum())} images of a {t[i]} "
             f"were predicted as {pred}.")
+
+
+def test_prediction_browser_from_network_passes_its_options_on():
+    net = TwoLayerNet(784, 5, 10)
+    x = np.random.default_rng(0).random((3, 784))
+    browser = PredictionBrowser.from_network(net, x, np.zeros(3, int), show_plot=False)
+    assert not browser.figure and not browser.out.outputs
+
+
+def test_confusion_counts_are_whole_numbers():
+    counts = confusion_counts(np.array([0, 1, 1, 2]), np.array([0, 1, 2, 2]), 3)
+    assert counts.dtype.kind == "i"
+    assert counts.tolist() == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
