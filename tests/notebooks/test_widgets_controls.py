@@ -5,7 +5,8 @@ and each of its controls: moving the control must change the picture in its Outp
 pixels) or a number of its summary other than the control's own value, which a summary that
 only repeats the control would not; moving it back must give the same picture and summary again
 (no hidden state, nothing drawn from an old value). The explorer-specific tests
-(tests/test_widgets_<topic>.py) compare the drawn data with values computed independently.
+(tests/notebooks/test_widgets_<topic>.py) compare the drawn data with values computed
+independently.
 """
 
 import re

@@ -40,11 +40,11 @@ def test_the_readme_and_the_package_docstring_name_every_class(module):
 
 def test_every_test_path_the_configuration_and_the_docs_name_exists():
     files = [ROOT / name for name in ("setup.cfg", "Makefile", "README.md", "CONTRIBUTING.md",
-                                      "nbgrader_config.py")]
+                                      "nbgrader_config.py", "data/README.md")]
     files += sorted((ROOT / "mk").glob("*.mk")) + sorted((ROOT / "docs").glob("*.md"))
     missing = {}
     for path in files:
-        for named in re.findall(r"tests/[\w/]+\.(?:py|js)", path.read_text(encoding="utf-8")):
+        for named in re.findall(r"tests/[\w/]+\.(?:py|js)\b", path.read_text(encoding="utf-8")):
             if not (ROOT / named).exists():
                 missing.setdefault(path.name, []).append(named)
     assert missing == {}
