@@ -4,6 +4,8 @@
 # Both install the package with its extras `dev` = `test` (pytest, nbval, hypothesis) +
 # `notebooks` (JupyterLab, matplotlib, ipywidgets, tqdm) + ruff; the package itself needs numpy
 # only (`make numpy-only` proves it in a separate environment).
+# `make unit` and `make lint` run the unit tests or ruff alone; docs/development.md lists every
+# target, those of mk/*.mk included.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
