@@ -4,6 +4,8 @@
 # Both install the package with its extras `dev` = `test` (pytest, nbval, hypothesis) +
 # `notebooks` (JupyterLab, matplotlib, ipywidgets, tqdm) + ruff; the package itself needs numpy
 # only (`make numpy-only` proves it in a separate environment).
+# `make unit` and `make lint` run the unit tests or ruff alone; docs/development.md lists every
+# target, those of mk/*.mk included.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -65,7 +67,7 @@ bench: $(STAMP)
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # The package in a fresh environment with numpy only (`pip install .`, no extras), where the
-# core and scratch.datasets must import and train; tests/test_core_imports.py checks the same
+# core and scratch.datasets must import and train; tests/core/test_core_imports.py checks the same
 # inside .venv by blocking the other packages.
 CORE_VENV := build/numpy-only-venv
 
@@ -73,7 +75,7 @@ numpy-only:
 	test -x $(CORE_VENV)/bin/python || $(PYTHON) -m venv $(CORE_VENV)
 	$(CORE_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(CORE_VENV)/bin/python -m pip install --quiet -e .
-	cd build && ../$(CORE_VENV)/bin/python ../tests/core_only.py
+	cd build && ../$(CORE_VENV)/bin/python ../tests/core/core_only.py
 
 # Further targets (the browser test, classroom exports) live in mk/*.mk.
 -include mk/*.mk

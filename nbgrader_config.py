@@ -2,7 +2,7 @@
 
 nbgrader looks for this file in the directory it runs in. Its ClearSolutions step already
 uses our markers (`# BEGIN SOLUTION` / `# END SOLUTION`); the stub below is the one
-`make student` writes, so nbgrader's student copies equal ours (tests/test_nbgrader.py).
+`make student` writes, so nbgrader's student copies equal ours (tests/tooling/test_nbgrader.py).
 """
 
 c = get_config()  # noqa: F821 - nbgrader's config loader defines get_config

@@ -13,8 +13,8 @@ Compares, in one run on the same machine and data (the offline MNIST sample):
   checks, the floor for NumPy on this machine (the price of scratch's readability and checks
   is the gap between the two).
 Prints each implementation's median time and its mean loss over its last 100 steps (all of
-them must be learning, or the timing means nothing), then the ratios. The speed floor (issue
-11): scratch at least 1.6x as fast as PyTorch CPU and 2.8x as fast as the book's loop, in the
+them must be learning, or the timing means nothing), then the ratios. The speed floor:
+scratch at least 1.6x as fast as PyTorch CPU and 2.8x as fast as the book's loop, in the
 same run. Run with one BLAS thread (`make bench` does).
 """
 

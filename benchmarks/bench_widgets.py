@@ -11,7 +11,7 @@ button clicked), then every slider is dragged 20 steps. Each action records when
 `summary.value` changed and when the Output got its new figure.
 
 Prints, per explorer, median / p90 / max in ms over all actions and rounds, the load average
-(the machine is shared), and the targets of issue 16 for the whole response in the browser:
+(the machine is shared), and the targets for the whole response in the browser:
 median <= 100 ms, p90 <= 150 ms, none over 300 ms. It measures; it asserts nothing.
 
     python benchmarks/bench_widgets.py              # every explorer, 5 rounds
@@ -37,7 +37,7 @@ import ipywidgets as widgets  # noqa: E402
 
 from scratch.widgets.base import explorer_classes  # noqa: E402
 
-TARGETS = {"median": 100.0, "p90": 150.0, "max": 300.0}  # ms, the whole response (issue 16)
+TARGETS = {"median": 100.0, "p90": 150.0, "max": 300.0}  # ms, the whole response
 DRAG_STEPS = 20
 PAGE = 5  # steps of PageUp on an ipywidgets slider (noUiSlider's keyboard page)
 DISPLAY_ONLY = (widgets.HTML, widgets.HTMLMath, widgets.Label, widgets.Image, widgets.Output)

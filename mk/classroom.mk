@@ -24,7 +24,7 @@ student: $(STAMP)
 	$(CLASSROOM) student $(if $(NO_ANSWERS),--no-answers) $(NB)
 
 student-test: $(STAMP)
-	CLASSROOM_STUDENT_ALL=1 $(BIN)/python -m pytest tests/test_classroom_student.py
+	CLASSROOM_STUDENT_ALL=1 $(BIN)/python -m pytest tests/notebooks/test_classroom_student.py
 
 slide-types: $(STAMP)
 	$(CLASSROOM) slide-types --write $(NB)

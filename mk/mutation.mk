@@ -26,4 +26,4 @@ mutation: $(STAMP)
 		({100 * s['killed'] / s['total']:.1f}%), {s['survived']} survived\")"
 
 hint-coverage: $(STAMP)
-	$(BIN)/python tests/hint_coverage.py
+	$(BIN)/python tests/notebooks/hint_coverage.py

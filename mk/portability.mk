@@ -71,7 +71,7 @@ test-nbgrader:
 	$(NBGRADER_VENV)/bin/python -m pip install --quiet -e ".[dev,nbgrader]"
 	mkdir -p $(NBGRADER_VENV)/mplconfig
 	MPLCONFIGDIR=$(CURDIR)/$(NBGRADER_VENV)/mplconfig NBGRADER_REQUIRED=1 CLASSROOM_STUDENT_ALL=1 \
-		$(NBGRADER_VENV)/bin/python -m pytest -p no:cacheprovider tests/test_nbgrader.py
+		$(NBGRADER_VENV)/bin/python -m pytest -p no:cacheprovider tests/tooling/test_nbgrader.py
 
 # make test-matrix: the unit tests under each OpenBLAS kernel this processor can run, and nbval
 # under each kernel with each BLAS thread count (scripts/test_matrix.sh; scripts/blas_kernels.py

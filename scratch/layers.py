@@ -10,7 +10,8 @@ Conventions (the same in every layer):
 - The first line of each `forward` and `backward` checks what it was given, with one call into
   `scratch.validation` (which also says where NaN and inf are looked for); then comes the maths
   you wrote in the notebooks.
-Shapes: N batch, D input features, M output features, C classes.
+Shapes: N batch, D input features, H hidden units, C classes; an Affine maps D inputs to M
+outputs (M is H inside a network and C at its top).
 """
 
 import numpy as np
@@ -97,10 +98,8 @@ class AddLayer(Layer):
 class Relu(Layer):
     """out = max(0, x); the local derivative is 1 where x > 0 and 0 elsewhere (0 at x == 0).
 
-    Notebook 03 writes np.where(self.mask, x, 0.0) and np.where(self.mask, dout, 0.0): the same
-    numbers, but on a network's random mask np.where is about ten times slower (the processor
-    cannot guess which of its two branches comes next), which costs training over 10% of its
-    speed. np.maximum and multiplying by the mask have no such branch.
+    Notebook 03 writes np.where(self.mask, x, 0.0); np.maximum and multiplying by the mask give
+    the same numbers faster (docs/development.md, Speed).
     """
 
     def __init__(self, name=None):

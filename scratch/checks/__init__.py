@@ -104,8 +104,8 @@ def refusing_calls(functions, message):
     learner got them from) raises Fail(message): for exercises whose point is to write what
     scratch (or the check's own reference) already has. Implemented with sys.setprofile, which
     sees every Python call, so an alias or a saved reference is caught as well."""
-    # A decorated function (functools.wraps) is watched by the function it wraps: wrappers
-    # may share one code object (mutmut's do), and watching it would refuse every one of them.
+    # A decorated function (functools.wraps) is watched through the function it wraps: wrappers
+    # may share one code object, and watching that would refuse every function wrapped alike.
     codes = {inspect.unwrap(getattr(f, "__func__", f)).__code__ for f in functions}
     caught = []
 

@@ -5,13 +5,13 @@ grads)` once per step, on the quadratic loss L = sum_k 0.5 * sum(a_k * p_k**2) (
 a_k * p_k) with two parameters W: (3, 4) and b: (4,). The reference trajectories come from the
 update formulas written out below as plain functions, and so do the trajectories of the
 typical mistakes, which the hints name. `scratch.optimizers` is not used, and a class built on
-it is refused.
+it or calling it is refused.
 """
 
 import numpy as np
 
-from scratch.checks import Fail, run_check
-from scratch.optimizers import Optimizer
+from scratch.checks import Fail, refusing_calls, run_check
+from scratch.optimizers import OPTIMIZERS, Optimizer
 
 __all__ = ["check_nesterov", "check_rmsprop", "check_adam"]
 
@@ -63,7 +63,12 @@ def _compare(what, cls, make, reference, mistakes, rtol=1e-7, atol=1e-12):
     if isinstance(cls, type) and issubclass(cls, Optimizer):
         raise Fail(f"{cls.__name__} is built on scratch.optimizers: write {what}'s update "
                    "yourself")
-    got = _learner_trajectory(make(cls))
+    # A class that hands its work to one of scratch's (a wrapper, not a subclass) is refused
+    # while it runs.
+    scratch_steps = [Optimizer.update, *(opt.step for opt in OPTIMIZERS.values())]
+    with refusing_calls(scratch_steps, f"your class calls scratch.optimizers: write {what}'s "
+                                       "update yourself"):
+        got = _learner_trajectory(make(cls))
     expected = _trajectory(reference)
     if _same(got, expected, rtol, atol):
         return f"(matches the update rule over {STEPS} steps)"

@@ -17,7 +17,7 @@ the kernel has answered the last one, so redraws never queue up behind the hand.
 
 Explorers draw on matplotlib.figure.Figure objects, never through pyplot: a pyplot figure that
 is open when a widget callback ends is displayed by the inline backend's post-execute hook,
-outside any Output, into JupyterLab's log console (make e2e caught it), and pyplot would keep
+outside any Output, into JupyterLab's log console, and pyplot would keep
 every redrawn figure alive until closed.
 """
 

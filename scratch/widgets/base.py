@@ -74,10 +74,10 @@ def encode_png(pixels):
 class LiveFigure:
     """A matplotlib Figure that an explorer builds once and updates in place, shown in `out`.
 
-    Drawing a figure from scratch takes 50-250 ms on a slow machine (building the axes, the
-    layout, the ticks and every text, then once more for `bbox_inches="tight"`), while a slider
-    usually moves one marker. So the figure is built once; the artists that change from one
-    setting to the next are registered with `animated` (matplotlib then leaves them out of a
+    Drawing a figure from scratch (the axes, the layout, the ticks and every text, then once
+    more for `bbox_inches="tight"`) is slow next to a slider's usual change, one marker moved.
+    So the figure is built once; the artists that change from one setting to the next are
+    registered with `animated` (matplotlib then leaves them out of a
     normal draw); `show(key)` draws everything else, the background, only when `key` (anything
     hashable that names the state of the non-animated artists, e.g. the chosen function) is
     new, keeps the last few backgrounds, pastes the background and draws only the animated
@@ -87,8 +87,8 @@ class LiveFigure:
 
     Animated artists are drawn last, in z-order: a static artist that a normal draw would put
     over one of them (a legend over a curve) must be animated too, or the picture differs
-    from a normal draw (the axes' frame is handled here; tests/test_widgets_base.py compares
-    every explorer's picture with a normal draw).
+    from a normal draw (the axes' frame is handled here; tests/notebooks/test_widgets_base.py
+    compares every explorer's picture with a normal draw).
     """
 
     def __init__(self, out, figsize, layout="tight", backgrounds=8):

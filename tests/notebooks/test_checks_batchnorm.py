@@ -1,0 +1,212 @@
+"""Notebook 10's checks: right answers pass, typical mistakes get their hint, stubs a nudge."""
+
+import numpy as np
+
+from scratch.checks.batchnorm import (
+    check_batchnorm_backward,
+    check_layer_norm,
+    reference_batchnorm,
+)
+from scratch.gradient import eval_numerical_gradient_array, rel_error
+from scratch.layers import BatchNormalization
+from tests.notebooks.check_output import (
+    NOT_IMPLEMENTED,
+    expect_verdicts,
+    one_line,
+    refuses_a_checks_own_function,
+)
+
+
+def _stub(*args):
+    raise NotImplementedError
+
+
+def test_reference_against_numerical_gradients_on_both_axes(rng):
+    x, gamma, beta = rng.standard_normal((5, 4)), rng.standard_normal(4), rng.standard_normal(4)
+    dout = rng.standard_normal((5, 4))
+    for axis in (0, 1):
+        _, grads = reference_batchnorm(x, gamma, beta, dout, axis)
+        for got, wrt in zip(grads, (x, gamma, beta)):
+            numeric = eval_numerical_gradient_array(
+                lambda axis=axis: reference_batchnorm(x, gamma, beta, dout, axis)[0], wrt, dout)
+            assert rel_error(got, numeric) < 1e-7
+
+
+def _compact(dout, x_hat, std, gamma):
+    dx_hat = gamma * dout
+    dx = (dx_hat - dx_hat.mean(axis=0) - x_hat * (dx_hat * x_hat).mean(axis=0)) / std
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def test_batchnorm_backward(capsys):
+    def with_scratch(dout, x_hat, std, gamma):
+        layer = BatchNormalization(gamma, np.zeros_like(gamma))
+        layer.forward(x_hat * std)
+        return layer.backward(dout), layer.dgamma, layer.dbeta
+
+    def constants(dout, x_hat, std, gamma):
+        return gamma * dout / std, *_compact(dout, x_hat, std, gamma)[1:]
+
+    def mean_only(dout, x_hat, std, gamma):
+        dx_hat = gamma * dout
+        return (dx_hat - dx_hat.mean(axis=0)) / std, *_compact(dout, x_hat, std, gamma)[1:]
+
+    def no_std(dout, x_hat, std, gamma):
+        dx, dg, db = _compact(dout, x_hat, std, gamma)
+        return dx * std, dg, db
+
+    def wrong_axis(dout, x_hat, std, gamma):
+        dx, dg, db = _compact(dout, x_hat, std, gamma)
+        return dx, (dout * x_hat).sum(axis=1), db
+
+    def mean_beta(dout, x_hat, std, gamma):
+        dx, dg, _ = _compact(dout, x_hat, std, gamma)
+        return dx, dg, dout.mean(axis=0)
+
+    def in_place(dout, x_hat, std, gamma):
+        dout *= gamma
+        return _compact(dout / gamma, x_hat, std, gamma)
+
+    def sign(dout, x_hat, std, gamma):
+        dx, dg, db = _compact(dout, x_hat, std, gamma)
+        return -dx, dg, db
+
+    cases = [
+        (_compact, None),
+        (with_scratch, "your code calls scratch's BatchNormalization"),
+        (constants, "as if the mean and the variance were constants"),
+        (mean_only, "the variance's is missing"),
+        (no_std, "divide by std"),
+        (wrong_axis, "dgamma should have shape (4,), got (6,): sum over the batch"),
+        (mean_beta, "dbeta is the sum of dout over the batch"),
+        (in_place, "changed one of its arguments in place"),
+        (lambda *a: _compact(*a)[0], "return three arrays"),
+        (lambda *a: _compact(*a)[:2], "return three arrays"),
+        (sign, "dx differs from the numerical gradient"),
+        (_stub, NOT_IMPLEMENTED),
+    ]
+    expect_verdicts(check_batchnorm_backward, cases, capsys,
+                    "batchnorm_backward: OK (max rel. error < 1e-7)")
+    # the check leaves scratch's layer working
+    layer = BatchNormalization(np.ones(2), np.zeros(2))
+    assert layer.forward(np.array([[0.0, 1.0], [2.0, 3.0]])).shape == (2, 2)
+
+
+class GoodLayerNorm:
+    def __init__(self, gamma, beta, eps=1e-6, axis=1, full_backward=True):
+        self.gamma, self.beta, self.eps, self.axis = gamma, beta, eps, axis
+        self.full_backward = full_backward
+
+    def forward(self, x):
+        mu = x.mean(axis=self.axis, keepdims=True)
+        self.std = np.sqrt(x.var(axis=self.axis, keepdims=True) + self.eps)
+        self.x_hat = (x - mu) / self.std
+        return self.gamma * self.x_hat + self.beta
+
+    def backward(self, dout):
+        self.dbeta, self.dgamma = dout.sum(axis=0), (dout * self.x_hat).sum(axis=0)
+        dx_hat = self.gamma * dout
+        if not self.full_backward:
+            return dx_hat / self.std
+        a = self.axis
+        return (dx_hat - dx_hat.mean(axis=a, keepdims=True)
+                - self.x_hat * (dx_hat * self.x_hat).mean(axis=a, keepdims=True)) / self.std
+
+
+def test_layer_norm(capsys):
+    def make(**kwargs):
+        return lambda gamma, beta: GoodLayerNorm(gamma, beta, **kwargs)
+
+    class NoDbeta(GoodLayerNorm):
+        def backward(self, dout):
+            dx = super().backward(dout)
+            del self.dbeta
+            return dx
+
+    class Transposed(GoodLayerNorm):
+        def backward(self, dout):
+            return super().backward(dout).T
+
+    class Sub(BatchNormalization):
+        pass
+
+    class Stub(GoodLayerNorm):
+        forward = _stub
+
+    cases = [
+        (GoodLayerNorm, None),
+        (make(axis=0), "that normalises every feature over the batch (axis 0)"),
+        (make(eps=1.0), "forward: normalise each row"),
+        (make(full_backward=False), "their paths add two terms, as in batch norm, along axis 1"),
+        (NoDbeta, "self.dbeta is the sum of dout over the batch"),
+        (Transposed, "dx should have x's shape (6, 4), got (4, 6)"),
+        (Sub, "subclasses scratch's BatchNormalization"),
+        (Stub, NOT_IMPLEMENTED),
+    ]
+    expect_verdicts(check_layer_norm, cases, capsys, "LayerNorm: OK (max rel. error < 1e-7)")
+
+
+def test_batchnorm_backward_refuses_every_way_around(capsys):
+    saved = BatchNormalization.backward  # a reference saved before the check runs
+
+    def saved_method(dout, x_hat, std, gamma):
+        layer = BatchNormalization(gamma, 0 * gamma)
+        layer.xn, layer.std, layer.train_flg, layer.x_shape = x_hat, std, True, x_hat.shape
+        return saved(layer, dout), layer.dgamma, layer.dbeta
+
+    def numerical(dout, x_hat, std, gamma):
+        x = x_hat * std
+
+        def f():
+            return reference_batchnorm(x, gamma, 0 * gamma, dout)[0]
+        return (eval_numerical_gradient_array(f, x, dout), *_compact(dout, x_hat, std, gamma)[1:])
+
+    for solution in (saved_method, numerical):
+        assert not check_batchnorm_backward(solution), solution.__name__
+        assert "write the formula yourself" in one_line(capsys)
+
+
+@refuses_a_checks_own_function
+def test_batchnorm_backward_refuses_its_reference(capsys):
+    def via_reference(dout, x_hat, std, gamma):
+        return reference_batchnorm(x_hat * std, gamma, 0 * gamma, dout)[1]
+
+    assert not check_batchnorm_backward(via_reference)
+    assert "write the formula yourself" in one_line(capsys)
+
+
+def test_wrong_values_of_dgamma_and_dx_get_their_hint(capsys):
+    def dgamma_mean(dout, x_hat, std, gamma):
+        dx, _, db = _compact(dout, x_hat, std, gamma)
+        return dx, (dout * x_hat).mean(axis=0), db
+
+    assert not check_batchnorm_backward(dgamma_mean)
+    assert one_line(capsys) == ("batchnorm_backward: not yet - dgamma is the sum of dout * xn "
+                                "over the batch")
+
+    class DgammaWithoutXn(GoodLayerNorm):
+        def backward(self, dout):
+            dx = super().backward(dout)
+            self.dgamma = dout.sum(axis=0)
+            return dx
+
+    class DxSlightlyOff(GoodLayerNorm):
+        def backward(self, dout):
+            return 1.01 * super().backward(dout)
+
+    class EpsOfTheBatchSize(GoodLayerNorm):
+        """Right for the batch of 6, but its eps grows when the batch shrinks: a sample's
+        output then depends on how many samples came with it."""
+
+        def forward(self, x):
+            self.eps = 1e-6 * (6 / len(x)) ** 8
+            return super().forward(x)
+
+    for cls, hint in [
+        (DgammaWithoutXn, "self.dgamma is the sum of dout * xn over the batch (axis 0)"),
+        (DxSlightlyOff, "dx differs from the node-by-node gradient"),
+        (EpsOfTheBatchSize, "a sample's output must not depend on the other samples of its "
+                            "batch"),
+    ]:
+        assert not check_layer_norm(cls)
+        assert one_line(capsys) == f"LayerNorm: not yet - {hint}"
