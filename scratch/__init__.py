@@ -2,10 +2,12 @@
 
 What is for whom:
 - The core, for a learner to read (numpy only): `scratch.functions` (activations and losses),
-  `scratch.layers` (MulLayer, AddLayer, Relu, Sigmoid, Affine, SoftmaxWithLoss),
-  `scratch.gradient` (numerical gradients and gradient checks), `scratch.nets` (TwoLayerNet,
-  MultiLayerNet), `scratch.optimizers` (SGD ... Adam), `scratch.trainer` (Trainer) and
-  `scratch.validation` (the input checks they all make).
+  `scratch.layers` (MulLayer, AddLayer, Relu, Sigmoid, Affine, SoftmaxWithLoss, ..., and
+  Convolution and Pooling from `scratch.conv`), `scratch.gradient` (numerical gradients and
+  gradient checks), `scratch.nets` (TwoLayerNet, MultiLayerNet, MultiLayerNetExtend, and
+  SimpleConvNet from `scratch.convnet`), `scratch.optimizers` (SGD ... Adam),
+  `scratch.trainer` (Trainer), `scratch.util` (im2col, col2im, shuffle_dataset, smooth_curve:
+  the book's `common.util`) and `scratch.validation` (the input checks they all make).
 - Data plumbing (numpy only): `scratch.datasets`, with `load_mnist` and the idx parsing and
   download behind it.
 - The notebooks' helpers (matplotlib and ipywidgets, the `notebooks` extra): `scratch.checks`
