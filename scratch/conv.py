@@ -19,7 +19,8 @@ from scratch.validation import check_conv, check_dout, check_pooling
 class Convolution(Layer):
     """out = every filter slid over x, plus its bias: a weighted sum over each window.
 
-    x: (N, C, H, W); W: (FN, C, FH, FW) (FN filters); b: (FN,); out: (N, FN, out_h, out_w).
+    x: (N, C, H, W); W: (FN, C, FH, FW) (FN filters); b: (FN,), or a number added to every
+    filter's output (the book's ch07/apply_filter.py passes 0); out: (N, FN, out_h, out_w).
     out[n, f, y, x] = sum over c, i, j of W[f, c, i, j] * xpad[n, c, y*stride + i, x*stride + j]
     + b[f]. With col, every window as a column (im2col), this is one matrix product per
     sample: out[n] = W_row @ col[n] + b, where W_row = W.reshape(FN, C*FH*FW).
@@ -49,7 +50,8 @@ class Convolution(Layer):
         # as (N*out_h*out_w, FN) and needs a transpose to (N, FN, ...) in forward and another
         # in backward. With windows as columns, W_row @ col is already in the output's order.)
         self.col = windows(x, fh, fw, self.stride, self.pad).reshape(n, c * fh * fw, -1)
-        out = self.W.reshape(fn, -1) @ self.col + self.b[:, np.newaxis]  # (N, FN, out_h*out_w)
+        bias = np.reshape(self.b, (-1, 1))  # a column: b[f] is added along row f
+        out = self.W.reshape(fn, -1) @ self.col + bias  # (N, FN, out_h*out_w)
         return out.reshape(self.out_shape)
 
     def backward(self, dout):
@@ -58,7 +60,8 @@ class Convolution(Layer):
         dout = check_dout(dout, self.col, f"{self.name}.backward", self.out_shape)
         n, fn, out_h, out_w = self.out_shape
         dout = dout.reshape(n, fn, out_h * out_w)
-        self.db = dout.sum(axis=(0, 2))  # b[f] was added at every pixel of every sample
+        # b[f] was added at every pixel of every sample (a single number b everywhere)
+        self.db = dout.sum(axis=(0, 2)) if np.ndim(self.b) else dout.sum()
         # dout[n] @ col[n]^T for every sample at once (matmul reads the transposed view
         # without copying it), then summed over the batch
         self.dW = (dout @ self.col.transpose(0, 2, 1)).sum(axis=0).reshape(self.W.shape)

@@ -8,6 +8,8 @@ Parameters: W1: (FN, C, FS, FS), b1: (FN,), W2: (FN * OH/2 * OW/2, Hd), b2: (Hd,
 W3: (Hd, C'), b3: (C',). As in `scratch.nets`, `params` is the single source of truth: the
 layers are handed the current arrays before every forward pass, so `net.params['W1'] = new`
 takes effect (the book's layers would keep the old array).
+`save_params` and `load_params` keep the book's names but write and read NumPy's .npz format,
+never a pickle: loading a pickle can run any code that was put into the file.
 """
 
 from collections import OrderedDict
@@ -115,3 +117,26 @@ class SimpleConvNet:
         """The same gradients by centred differences: slow, for checking `gradient` (float64)."""
         return {k: numerical_gradient(lambda _: self.loss(x, t), p, h)
                 for k, p in self.params.items()}
+
+    def save_params(self, file_name="params.pkl"):
+        """Write params to file_name in NumPy's .npz format (under the name given, even the
+        book's "params.pkl")."""
+        with open(file_name, "wb") as f:  # a file object: np.savez would append ".npz"
+            np.savez(f, **self.params)
+
+    def load_params(self, file_name="params.pkl"):
+        """Read params written by save_params; each must have the shape of the current one."""
+        try:
+            with np.load(file_name, allow_pickle=False) as saved:
+                loaded = {k: saved[k] for k in saved.files}
+        except ValueError as exc:  # numpy's answer to a pickle, such as the book's params.pkl
+            raise ValueError(
+                f"{type(self).__name__}.load_params: {file_name} is not an .npz file written by "
+                f"save_params (the book's params.pkl is a pickle, which scratch never loads: "
+                f"unpickling can run any code); train and save_params with scratch first"
+            ) from exc
+        for key, p in self.params.items():
+            if key not in loaded or loaded[key].shape != p.shape:
+                raise ValueError(f"{type(self).__name__}.load_params: {file_name} has no {key} "
+                                 f"of shape {p.shape}")
+        self.params.update({k: loaded[k].astype(self.dtype) for k in self.params})

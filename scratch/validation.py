@@ -281,12 +281,13 @@ def check_window_sizes(sizes, filter_sizes, stride, pad, where,
 
 
 def check_conv(x, W, b, stride, pad, where):
-    """Convolution's forward arguments: x: (N, C, H, W) finite, W: (FN, C, FH, FW), b: (FN,).
+    """Convolution's forward arguments: x: (N, C, H, W) finite, W: (FN, C, FH, FW), b: (FN,)
+    or a number (one bias for every filter).
 
     Returns x as a float array and the output's (out_h, out_w) (see `check_window_sizes`).
     """
     W, b = check_input(W, where, "W"), check_input(b, where, "b")
-    if W.ndim != 4 or b.shape != (W.shape[0],):
+    if W.ndim != 4 or b.shape not in ((W.shape[0],), ()):
         raise ValueError(f"{where}: W must be (FN, C, FH, FW) and b (FN,), got W {W.shape} "
                          f"and b {b.shape}")
     x = check_ndim(check_input(x, where), (4,), where, "x", "(N, C, H, W)")
