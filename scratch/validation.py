@@ -162,7 +162,9 @@ def check_finite_output(out, where, **sources):
     for name, arr in sources.items():
         check_finite(arr, where, name)
     largest = max(float(np.abs(arr).max()) for arr in sources.values())
-    raise ValueError(f"{where}: the output overflowed to inf (inputs up to {largest:.3g} in size)")
+    raise ValueError(f"{where}: the output overflowed to inf (inputs up to {largest:.3g} in size), "
+                     f"as when training diverges: try a smaller learning rate or smaller initial "
+                     f"weights")
 
 
 def check_ndim(arr, ndims, where, name, layout):
