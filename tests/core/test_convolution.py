@@ -208,6 +208,9 @@ def test_inputs_are_not_modified(rng):
 
 def test_params_grads_exports_and_input_grad(rng):
     assert Convolution is conv.Convolution and Pooling is conv.Pooling
+    import scratch.layers
+
+    assert not hasattr(scratch.layers, "Convolutoin")  # other names are still missing
     W, b = rng.standard_normal((2, 1, 3, 3)), np.zeros(2)
     layer = Convolution(W, b, name="Conv1")
     x = rng.standard_normal((2, 1, 5, 5))
