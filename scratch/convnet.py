@@ -54,6 +54,9 @@ class SimpleConvNet:
         pool_h, pool_w = check_window_sizes((conv_h, conv_w), (2, 2), 2, 0, f"{where} (pooling)")
         sizes = {"W1": (fn, c, fs, fs), "b1": (fn,), "W2": (fn * pool_h * pool_w, hidden_size),
                  "b2": (hidden_size,), "W3": (hidden_size, output_size), "b3": (output_size,)}
+        if isinstance(weight_init_std, (str, bool)) or not np.isfinite(weight_init_std):
+            raise ValueError(f"{where}: weight_init_std must be a number (the std of the initial "
+                             f"weights, the book's 0.01), got {weight_init_std!r}")
         generator = np.random.default_rng(rng)
         self.params = {}
         for key, shape in sizes.items():  # W1, b1, W2, ...: the book's order

@@ -65,6 +65,9 @@ def test_simple_convnet_rebinding_dtype_and_errors(rng):
         net.predict(np.ones((1, 3, 8, 8)))
     with pytest.raises(TypeError, match="dtype must be a float type"):
         SimpleConvNet(dtype=np.int32)
+    with pytest.raises(ValueError, match=r"SimpleConvNet: weight_init_std must be a number .* "
+                                         r"got 'relu'"):
+        SimpleConvNet(weight_init_std="relu")
 
 
 def test_simple_convnet_accuracy_counts_every_image(rng):
