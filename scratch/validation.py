@@ -15,10 +15,11 @@ outputs (an overflow in Affine is reported as one), so nothing else needs a scan
   of them always reaches x W + b, which for a network's first layer is 100 x 50 numbers
   instead of 100 x 784 + 784 x 50. Only when the output is bad are x, W and b searched, to name
   the culprit.
-- `Convolution` scans x, W and b themselves (`check_conv`): with a stride larger than the
-  filter some pixels are in no window, so a NaN there would never reach the output.
 - A network adds no scans of its own: its x goes to Affine1, its labels t to SoftmaxWithLoss
   (`check_labels`) and its parameters to the Affine layers that use them.
+- `Convolution` scans x, W and b themselves (`check_conv`): with a stride larger than the
+  filter some pixels are in no window, so a NaN there would never reach the output. It scans
+  its output too, for an overflow (`check_finite_output`).
 """
 
 import math

@@ -334,3 +334,9 @@ def test_smooth_curve(rng):
     assert np.std(y) < np.std(x)
     with pytest.raises(ValueError, match="at least 11 points"):
         util.smooth_curve(np.ones(10))
+
+
+def test_convolution_names_an_overflow():
+    layer = Convolution(np.full((1, 1, 2, 2), 1e38, dtype=np.float32), np.zeros(1, np.float32))
+    with pytest.raises(ValueError, match=r"Convolution\.forward: the output overflowed to inf"):
+        layer.forward(np.full((1, 1, 3, 3), 1e38, dtype=np.float32))
