@@ -144,6 +144,21 @@ def test_ch06_optimizer_compare_naive_updates_plain_floats():
     assert one == {"x": 2.0}
 
 
+@pytest.mark.parametrize("cls", [SGD, Momentum, AdaGrad, Adam])
+def test_optimizers_update_a_number_as_they_update_an_array(cls):
+    as_number, as_array = {"x": -7.0, "y": np.float64(2.0)}, {"x": np.array([-7.0]),
+                                                              "y": np.array([2.0])}
+    opt_number, opt_array = cls(lr=0.3), cls(lr=0.3)
+    for _ in range(5):
+        opt_number.update(as_number, {k: 0.5 * v for k, v in as_number.items()})
+        opt_array.update(as_array, {k: 0.5 * v for k, v in as_array.items()})
+    for key in as_number:
+        assert type(as_number[key]) is float and as_number[key] == as_array[key][0]
+    with pytest.raises(TypeError, match=r"params\['x'\] must be a NumPy array \(updated in "
+                                        r"place\) or a number, got bool"):
+        cls().update({"x": True}, {"x": 1.0})
+
+
 @pytest.mark.parametrize("weight_init_std", [0.01, "sigmoid", "relu"])
 def test_ch06_weight_init_and_optimizer_compare_mnist(mnist, weight_init_std, rng):
     (x_train, t_train), _ = mnist
