@@ -303,3 +303,14 @@ class Dropout(Layer):
         """dout: x's shape -> dx: x's shape, zero where forward dropped the unit."""
         dout = check_dout(dout, self.mask, f"{self.name}.backward")
         return dout * self.mask
+
+
+def __getattr__(name):
+    """Convolution and Pooling are exported here too, like every layer; they live in
+    scratch.conv, which imports Layer from this module, so they are looked up on first use
+    (a plain import at the top would be circular)."""
+    if name in ("Convolution", "Pooling"):
+        from scratch import conv
+
+        return getattr(conv, name)
+    raise AttributeError(f"module 'scratch.layers' has no attribute {name!r}")

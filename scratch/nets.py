@@ -8,12 +8,15 @@ As in the book, `layers` is an OrderedDict of the layers in forward order ("Affi
 source of truth. The Affine layers are handed the current arrays from `params` before every
 forward pass, so `net.params['W1'] = new_array` takes effect (the book's layers would keep
 computing with the old array).
+The book's convolutional SimpleConvNet (chapter 7) lives in `scratch.convnet` and is imported
+from here too: `from scratch.nets import SimpleConvNet`.
 """
 
 from collections import OrderedDict
 
 import numpy as np
 
+from scratch.convnet import SimpleConvNet as SimpleConvNet  # the convolutional net, re-exported
 from scratch.gradient import DEFAULT_H, numerical_gradient
 from scratch.layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss
 from scratch.validation import check_choice, check_labels
@@ -153,14 +156,18 @@ class MultiLayerNetExtend(MultiLayerNet):
     With use_batchnorm, every hidden Affine is followed by BatchNorm{i} (parameters gamma{i}:
     (H{i},) starting at 1 and beta{i}: (H{i},) at 0), before its activation; with use_dropout,
     every activation by Dropout{i} (ratio dropout_ratio; the book's `dropout_ration`, spelled
-    right). predict/loss take train_flg (False by default: test mode); `gradient` and
-    `numerical_gradient` differentiate the training-mode loss, as the book does. The dropout
-    masks come from the same rng as the weights, after them.
+    right; `dropout_ration=` is accepted too, for the book's scripts). predict/loss take
+    train_flg (False by default: test mode); `gradient` and `numerical_gradient` differentiate
+    the training-mode loss, as the book does. The dropout masks come from the same rng as the
+    weights, after them.
     """
 
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
                  weight_init_std="relu", weight_decay_lambda=0.0, use_dropout=False,
-                 dropout_ratio=0.5, use_batchnorm=False, *, rng=0, dtype=np.float64):
+                 dropout_ratio=0.5, use_batchnorm=False, *, dropout_ration=None, rng=0,
+                 dtype=np.float64):
+        if dropout_ration is not None:  # the book's spelling
+            dropout_ratio = dropout_ration
         generator = np.random.default_rng(rng)
         super().__init__(input_size, hidden_size_list, output_size, activation, weight_init_std,
                          weight_decay_lambda, rng=generator, dtype=dtype)

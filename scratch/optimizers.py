@@ -1,5 +1,9 @@
 """Optimizers: `update(params, grads)` changes every array in `params` in place.
 
+A parameter that is a plain number (a Python float, as in the book's two-variable examples)
+cannot be changed in place: `update` puts the new value into the dict instead, as a float,
+so code holding the dict sees it and code holding the old number does not.
+
 params and grads are dicts with the same keys (e.g. 'W1', 'b1'); per-parameter state
 (velocities, squared-gradient averages) is kept under those keys, so a network may rebind
 `params[key]` to a new array of the same shape. Notation: p a parameter, g its gradient,
@@ -28,12 +32,15 @@ class Optimizer:
                 f"{sorted(params)} and {sorted(grads)}"
             )
         self.t += 1
-        for key, p in params.items():
-            if not isinstance(p, np.ndarray):  # `p -= ...` would rebind a name, not update p
-                raise TypeError(
-                    f"{type(self).__name__}.update: params[{key!r}] must be a NumPy array "
-                    f"(updated in place), got {type(p).__name__}"
-                )
+        for key, p in list(params.items()):
+            number = not isinstance(p, np.ndarray)
+            if number:  # e.g. the book's params['x'] = -7.0 (ch06/optimizer_compare_naive.py)
+                if isinstance(p, bool) or not isinstance(p, (int, float, np.number)):
+                    raise TypeError(
+                        f"{type(self).__name__}.update: params[{key!r}] must be a NumPy array "
+                        f"(updated in place) or a number, got {type(p).__name__}"
+                    )
+                p = np.array(p, dtype=np.float64)  # a 0-d array, which step can update
             g = np.asarray(grads[key])
             if g.shape != p.shape:
                 raise ValueError(
@@ -46,6 +53,8 @@ class Optimizer:
             if slots is None or (slots and slots[0].shape != p.shape):
                 slots = self.state[key] = tuple(np.zeros_like(p) for _ in range(self.n_slots))
             self.step(p, g, *slots)
+            if number:  # a number cannot change in place: the dict gets the new one instead
+                params[key] = float(p)
 
     def step(self, p, g, *slots):
         """Update one parameter array `p` in place from its gradient `g` and state `slots`."""

@@ -48,7 +48,11 @@ class Trainer:
         optimizer_param (e.g. {'lr': 0.1}), or an optimizer instance.
     evaluate_sample_num_per_epoch: accuracy is measured on the first this-many samples of each
         set at the end of every epoch (None: all of them).
-    rng: np.random.Generator or seed for the batch order; progress: show a progress bar.
+    rng: np.random.Generator or seed for the batch order; progress: show a progress bar
+        (None: yes, unless verbose is given).
+    The book's names work too: mini_batch_size for batch_size, and verbose (True prints one
+        line per epoch with the accuracies, the book's "=== epoch:1, train acc:..., test
+        acc:... ===", and the final test accuracy; False prints nothing).
     After train(): train_loss_list (one loss per step), train_acc_list, val_acc_list and
     test_acc_list (one accuracy per epoch; empty for a set that was not given). Accuracies are
     measured in test mode (`network.accuracy`: no dropout, batch norm's running averages).
@@ -57,8 +61,10 @@ class Trainer:
     def __init__(self, network, x_train, t_train, x_test=None, t_test=None, epochs=20,
                  batch_size=100, optimizer="sgd", optimizer_param=None,
                  evaluate_sample_num_per_epoch=None, *, x_val=None, t_val=None, rng=0,
-                 progress=True):
+                 progress=None, mini_batch_size=None, verbose=None):
         where = "Trainer"
+        if mini_batch_size is not None:  # the book's name
+            batch_size = mini_batch_size
         for name, x, t in (("train", x_train, t_train), ("test", x_test, t_test),
                            ("val", x_val, t_val)):
             if (x is None) != (t is None):
@@ -77,7 +83,8 @@ class Trainer:
         if self.eval_num is not None:
             self.eval_num = check_int(self.eval_num, where, "evaluate_sample_num_per_epoch")
         self.rng = np.random.default_rng(rng)
-        self.progress = progress
+        self.verbose = bool(verbose)
+        self.progress = verbose is None if progress is None else progress
         self.iters_per_epoch = math.ceil(len(x_train) / self.batch_size)
         self.max_iter = self.epochs * self.iters_per_epoch
         self.current_iter = 0
@@ -106,7 +113,8 @@ class Trainer:
         return accuracies
 
     def train(self):
-        """Run all epochs. Prints nothing; the progress bar shows the loss and accuracies."""
+        """Run all epochs. The progress bar shows the loss and accuracies; prints only when
+        verbose."""
         bar = None
         if self.progress:
             try:  # imported only here: the core needs numpy alone
@@ -130,6 +138,12 @@ class Trainer:
                 if bar is not None:
                     bar.set_postfix(epoch=self.current_epoch, loss=f"{loss:.3f}",
                                     **{k: f"{v:.3f}" for k, v in accuracies.items()})
+                if self.verbose:
+                    print(f"=== epoch:{self.current_epoch}, "
+                          + ", ".join(f"{k.replace('_', ' ')}:{v:.4f}"
+                                      for k, v in accuracies.items()) + " ===")
         finally:
             if bar is not None:
                 bar.close()
+        if self.verbose and self.x_test is not None:
+            print(f"test acc: {self.network.accuracy(self.x_test, self.t_test):.4f}")

@@ -19,6 +19,9 @@ outputs (an overflow in Affine is reported as one), so nothing else needs a scan
   learner should get the same error, naming the layer, on every machine.
 - A network adds no scans of its own: its x goes to Affine1, its labels t to SoftmaxWithLoss
   (`check_labels`) and its parameters to the Affine layers that use them.
+- `Convolution` scans x, W and b themselves (`check_conv`): with a stride larger than the
+  filter some pixels are in no window, so a NaN there would never reach the output. It scans
+  its output too, for an overflow (`check_finite_output`).
 """
 
 import math
@@ -173,7 +176,9 @@ def check_finite_output(out, where, **sources):
     for name, arr in sources.items():
         check_finite(arr, where, name)
     largest = max(float(np.abs(arr).max()) for arr in sources.values())
-    raise ValueError(f"{where}: the output overflowed to inf (inputs up to {largest:.3g} in size)")
+    raise ValueError(f"{where}: the output overflowed to inf (inputs up to {largest:.3g} in size), "
+                     f"as when training diverges: try a smaller learning rate or smaller initial "
+                     f"weights")
 
 
 def check_ndim(arr, ndims, where, name, layout):
@@ -230,10 +235,13 @@ def check_batch(x, t, where, name="x"):
 def check_labels(t, n, c, where):
     """Validate labels for `n` samples of `c` classes and return them as class indices.
 
-    t: (N,) integer labels in [0, C) or (N, C) one-hot rows (exactly one 1, the rest 0).
+    t: (N,) integer labels in [0, C) or (N, C) one-hot rows (exactly one 1, the rest 0); an
+    (N, 1) column of integer labels counts as (N,) when C > 1.
     Returns `labels: (N,) int64`.
     """
     t = np.asarray(t)
+    if t.shape == (n, 1) and c > 1 and t.dtype.kind in "iu":  # a column of labels (the book's
+        t = t[:, 0]                                          # ch07/gradient_check.py makes one)
     if t.ndim == 1:
         if t.dtype.kind not in "iu":
             raise TypeError(
@@ -259,3 +267,58 @@ def check_labels(t, n, c, where):
     raise ValueError(
         f"{where}: labels must have shape ({n},) or ({n}, {c}), got shape {t.shape}"
     )
+
+
+def check_window_sizes(sizes, filter_sizes, stride, pad, where,
+                       names=(("H", "FH"), ("W", "FW"))):
+    """The output size of a convolution or pooling along each axis, checked to be whole.
+
+    sizes: (H, W) of the input; filter_sizes: (FH, FW); stride >= 1 and pad >= 0 integers.
+    Returns (out_h, out_w) = (H + 2*pad - FH) / stride + 1, ... as ints. Raises ValueError
+    naming the formula's numbers when the window is larger than the padded input, or when it
+    does not fit a whole number of times (the book rounds down and drops the last rows).
+    """
+    stride, pad = check_int(stride, where, "stride"), check_int(pad, where, "pad", low=0)
+    if len(sizes) == 1:
+        names = (("input_size", "filter_size"),)
+    out = []
+    for size, fsize, (name, fname) in zip(sizes, filter_sizes, names):
+        fsize = check_int(fsize, where, fname)
+        formula = (f"({name} + 2*pad - {fname}) / stride + 1 = ({size} + 2*{pad} - {fsize}) "
+                   f"/ {stride} + 1")
+        if size + 2 * pad < fsize:
+            raise ValueError(f"{where}: the input is too small: {name} + 2*pad = "
+                             f"{size + 2 * pad} is less than the window's {fname} = {fsize}")
+        if (size + 2 * pad - fsize) % stride:
+            raise ValueError(f"{where}: {formula} is not a whole number: the windows do not fit a "
+                             f"whole number of times (change pad or stride)")
+        out.append((size + 2 * pad - fsize) // stride + 1)
+    return tuple(out)
+
+
+def check_conv(x, W, b, stride, pad, where):
+    """Convolution's forward arguments: x: (N, C, H, W) finite, W: (FN, C, FH, FW), b: (FN,)
+    or a number (one bias for every filter).
+
+    Returns x as a float array and the output's (out_h, out_w) (see `check_window_sizes`).
+    """
+    W, b = check_input(W, where, "W"), check_input(b, where, "b")
+    if W.ndim != 4 or b.shape not in ((W.shape[0],), ()):
+        raise ValueError(f"{where}: W must be (FN, C, FH, FW) and b (FN,), got W {W.shape} "
+                         f"and b {b.shape}")
+    x = check_ndim(check_input(x, where), (4,), where, "x", "(N, C, H, W)")
+    if x.shape[1] != W.shape[1]:
+        raise ValueError(f"{where}: x has {x.shape[1]} channels (shape {x.shape}) but W expects "
+                         f"{W.shape[1]} (W is {W.shape})")
+    return x, check_window_sizes(x.shape[2:], W.shape[2:], stride, pad, where)
+
+
+def check_pooling(x, pool_h, pool_w, stride, pad, where):
+    """Pooling's input: x: (N, C, H, W) finite, with pad < pool_h and pad < pool_w (a window
+    of padding alone would have no maximum). Returns x as a float array and (out_h, out_w)."""
+    x = check_ndim(check_input(x, where), (4,), where, "x", "(N, C, H, W)")
+    out_size = check_window_sizes(x.shape[2:], (pool_h, pool_w), stride, pad, where)
+    if pad >= min(pool_h, pool_w):
+        raise ValueError(f"{where}: pad must be less than the window ({pool_h} x {pool_w}), "
+                         f"got {pad}: a window of padding alone has no maximum")
+    return x, out_size

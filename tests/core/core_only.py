@@ -10,7 +10,8 @@ import sys
 
 BLOCKED = ("matplotlib", "ipywidgets", "IPython", "tqdm", "pytest")
 CORE = ("scratch.functions", "scratch.layers", "scratch.gradient", "scratch.nets",
-        "scratch.optimizers", "scratch.trainer", "scratch.validation", "scratch.datasets")
+        "scratch.optimizers", "scratch.trainer", "scratch.validation", "scratch.datasets",
+        "scratch.conv", "scratch.convnet", "scratch.util")
 
 
 class Blocker(importlib.abc.MetaPathFinder):

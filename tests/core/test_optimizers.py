@@ -130,8 +130,8 @@ def test_optimizer_errors():
     with pytest.raises(ValueError, match="must have the same keys"):
         SGD().update({"w": np.ones(2)}, {"v": np.ones(2)})
     with pytest.raises(TypeError, match=r"SGD\.update: params\['w'\] must be a NumPy array "
-                                        r"\(updated in place\), got float"):
-        SGD().update({"w": 1.0}, {"w": 1.0})
+                                        r"\(updated in place\) or a number, got list"):
+        SGD().update({"w": [1.0]}, {"w": 1.0})
 
 
 def test_against_pytorch_when_installed():
