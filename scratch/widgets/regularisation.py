@@ -1,4 +1,4 @@
-"""Notebook 11's explorer: the training and test accuracy curves of the overfitting experiment
+"""Notebook 11's explorer: the training and validation accuracy curves of the overfitting experiment
 for a grid of weight decay strengths and dropout ratios.
 
 Training is too slow to redo at every click (about half a second a run), so the notebook trains
@@ -20,11 +20,11 @@ def _last(curve, epochs=10):
 class RegularisationExplorer(Explorer):
     """Accuracy curves per (weight_decay_lambda, dropout_ratio).
 
-    runs: {(lambda, ratio): (train_acc_list, test_acc_list)} with one accuracy per epoch and
+    runs: {(lambda, ratio): (train_acc_list, val_acc_list)} with one accuracy per epoch and
     the same number of epochs everywhere; it must contain (0.0, 0.0), the run without
     regularisation, drawn in grey behind the chosen one.
     Controls: `weight_decay` and `dropout` (ToggleButtons over the grid's values). `summary`
-    (HTML) gives the chosen run's training and test accuracy and their gap, averaged over the
+    (HTML) gives the chosen run's training and validation accuracy and their gap, averaged over the
     last 10 epochs, next to the unregularised run's; `out` (Output) draws the curves (and is
     empty for a setting the grid lacks, whose summary says so).
     """
@@ -60,14 +60,15 @@ class RegularisationExplorer(Explorer):
         # The unregularised run is the background, drawn once; the chosen run's curves, the
         # title and the legend over them change with the controls.
         ax = fig.subplots()
-        base_train, base_test = self.runs[(0.0, 0.0)]
+        base_train, base_val = self.runs[(0.0, 0.0)]
         epochs = np.arange(1, len(base_train) + 1)
         ax.plot(epochs, base_train, color="0.7", label="train, no regularisation")
-        ax.plot(epochs, base_test, color="0.7", linestyle="--", label="test, no regularisation")
+        ax.plot(epochs, base_val, color="0.7", linestyle="--",
+                label="validation, no regularisation")
         self.train_line = self.figure.animated(ax.plot(epochs, base_train, color="C0",
                                                        label="train")[0])
-        self.test_line = self.figure.animated(ax.plot(epochs, base_test, color="C1",
-                                                      linestyle="--", label="test")[0])
+        self.val_line = self.figure.animated(ax.plot(epochs, base_val, color="C1",
+                                                      linestyle="--", label="validation")[0])
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("epoch")
         ax.set_ylabel("accuracy")
@@ -82,17 +83,17 @@ class RegularisationExplorer(Explorer):
             if self.figure:  # not the last run's curves under this summary
                 self.figure.clear()
             return
-        train, test = self.runs[key]
-        base_train, base_test = self.runs[(0.0, 0.0)]
+        train, val = self.runs[key]
+        base_train, base_val = self.runs[(0.0, 0.0)]
         self.summary.value = (
             f"λ = {key[0]:g}, dropout ratio {key[1]:g}, mean of the last 10 epochs: "
-            f"training accuracy <b>{_last(train):.2f}</b>, test accuracy "
-            f"<b>{_last(test):.2f}</b>, gap <b>{_last(train) - _last(test):.2f}</b> "
-            f"(without regularisation: {_last(base_train):.2f}, {_last(base_test):.2f}, gap "
-            f"{_last(base_train) - _last(base_test):.2f})."
+            f"training accuracy <b>{_last(train):.2f}</b>, validation accuracy "
+            f"<b>{_last(val):.2f}</b>, gap <b>{_last(train) - _last(val):.2f}</b> "
+            f"(without regularisation: {_last(base_train):.2f}, {_last(base_val):.2f}, gap "
+            f"{_last(base_train) - _last(base_val):.2f})."
         )
         if self.figure:
             self.train_line.set_ydata(train)
-            self.test_line.set_ydata(test)
+            self.val_line.set_ydata(val)
             self.title.set_text(f"λ = {key[0]:g}, dropout ratio {key[1]:g}")
             self.figure.show()

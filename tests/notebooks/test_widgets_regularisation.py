@@ -25,14 +25,14 @@ def test_controls_change_summary_and_figure():
     explorer = RegularisationExplorer(runs)
     assert [value for _, value in explorer.weight_decay.options] == [0.0, 0.1]
     assert "λ = 0, dropout ratio 0," in explorer.summary.value
-    assert "training accuracy <b>1.00</b>, test accuracy <b>0.80</b>, gap <b>0.20</b>" in \
+    assert "training accuracy <b>1.00</b>, validation accuracy <b>0.80</b>, gap <b>0.20</b>" in \
         explorer.summary.value
     assert "image/png" in explorer.out.outputs[0]["data"]
     before = explorer.figure.fig.axes[0].lines[2].get_ydata().copy()
     explorer.dropout.value = 0.2
     explorer.weight_decay.value = 0.1
     train, test = runs[0.1, 0.2]
-    expected = (f"training accuracy <b>{train[-10:].mean():.2f}</b>, test accuracy "
+    expected = (f"training accuracy <b>{train[-10:].mean():.2f}</b>, validation accuracy "
                 f"<b>{test[-10:].mean():.2f}</b>")
     assert "λ = 0.1, dropout ratio 0.2" in explorer.summary.value
     assert expected in explorer.summary.value
@@ -102,7 +102,7 @@ def test_regularisation_summary_averages_the_last_ten_of_more_epochs():
     epochs = np.arange(1, 26) / 25  # 25 epochs rising linearly: the last ten average 0.82
     runs = {(0.0, 0.0): (epochs, epochs / 2), (0.1, 0.0): (epochs, epochs / 2)}
     explorer = RegularisationExplorer(runs, show_plot=False)
-    assert ("training accuracy <b>0.82</b>, test accuracy <b>0.41</b>, gap <b>0.41</b>"
+    assert ("training accuracy <b>0.82</b>, validation accuracy <b>0.41</b>, gap <b>0.41</b>"
             in explorer.summary.value)
 
 
