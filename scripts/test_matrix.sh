@@ -4,7 +4,15 @@
 set -uo pipefail
 python=$1; shift
 threads_all=${MATRIX_THREADS:-1 2}
-kernels=${MATRIX_KERNELS:-$("$python" scripts/blas_kernels.py)} || exit 1
+usable=$("$python" scripts/blas_kernels.py) || exit 1
+kernels=$usable
+if [ -n "${MATRIX_KERNELS:-}" ]; then  # the requested ones that this processor can run
+    kernels=""
+    for kernel in $MATRIX_KERNELS; do
+        if grep -qx "$kernel" <<< "$usable"; then kernels="$kernels $kernel"
+        else echo "test-matrix: skipped $kernel: not usable here (scripts/blas_kernels.py)"; fi
+    done
+fi
 [ -n "$kernels" ] || { echo "test-matrix: no usable kernel" >&2; exit 1; }
 echo "== test-matrix: $("$python" -c 'import numpy; print("numpy", numpy.__version__)'), kernels:" $kernels
 times=()
