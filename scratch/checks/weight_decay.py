@@ -113,7 +113,7 @@ def _reference_matching(lr, steps, book_lr, book_steps, book_lambda):
     return (1 - (1 - book_lr * book_lambda) ** (book_steps / steps)) / lr
 
 
-SCHEDULES = [(0.05, 360, 0.01, 603, 0.1), (0.1, 50, 0.01, 1000, 0.5), (0.2, 10, 0.05, 40, 0.2)]
+SCHEDULES = [(0.05, 360, 0.01, 601, 0.1), (0.1, 50, 0.01, 1000, 0.5), (0.2, 10, 0.05, 40, 0.2)]
 
 
 def check_matching_lambda(matching_lambda):

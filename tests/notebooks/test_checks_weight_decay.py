@@ -175,7 +175,7 @@ def matching_swapped(lr, steps, book_lr, book_steps, book_lambda):
 
 
 def matching_hard_coded(lr, steps, book_lr, book_steps, book_lambda):
-    return (1 - 0.999 ** (603 / 360)) / 0.05  # the notebook's schedule's answer, for any input
+    return (1 - 0.999 ** (601 / 360)) / 0.05  # the notebook's schedule's answer, for any input
 
 
 def matching_rounded(lr, steps, book_lr, book_steps, book_lambda):
