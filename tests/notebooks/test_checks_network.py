@@ -233,11 +233,32 @@ def test_three_layer_net_mistakes(nb, capsys):
             super().__init__(*sizes, weight_init_std, rng)
             del self.layers
 
+    class OwnInitOnScratchNets(MultiLayerNet):
+        __init__ = _three_layer_class(nb).__init__
+
+    class OwnInitOnDeepNet(nb["DeepNet"]):
+        __init__ = _three_layer_class(nb).__init__
+
+    def composing(inner):
+        """A LayerNet that builds `inner` inside and hands out its params and layers."""
+        class Composed(nb["LayerNet"]):
+            def __init__(self, input_size, hidden1, hidden2, output_size, weight_init_std=0.01,
+                         rng=0):
+                net = inner(input_size, [hidden1, hidden2], output_size,
+                            weight_init_std=weight_init_std, rng=rng)
+                self.params, self.layers, self.last_layer = net.params, net.layers, net.last_layer
+        return Composed
+
+    refused = "uses a network of scratch.nets or the notebook's DeepNet"
     cases = [
-        (FromScratchNets, "is a network of scratch.nets"),
-        (factory, "is a network of scratch.nets"),
-        (FromDeepNet, "is built with DeepNet"),
-        (CallsDeepNetInit, "is built with DeepNet"),
+        (FromScratchNets, refused, "subclass"),
+        (factory, refused, "wrapper"),
+        (FromDeepNet, refused, "subclass"),
+        (CallsDeepNetInit, refused, "saved reference"),
+        (composing(MultiLayerNet), refused, "wrapper"),
+        (composing(nb["DeepNet"]), refused, "wrapper"),
+        (OwnInitOnScratchNets, "is a network of scratch.nets", "subclass"),
+        (OwnInitOnDeepNet, "is built with DeepNet", "subclass"),
         (_three_layer_class(nb, keys=["W1", "b1", "W2", "b2"]),
          "params should have the keys ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'], got ['W1', 'W2', "
          "'b1', 'b2']"),
@@ -255,10 +276,7 @@ def test_three_layer_net_mistakes(nb, capsys):
         (_three_layer_class(nb, copies=True), "do the Affine layers use the arrays"),
         (StubNet, NOT_IMPLEMENTED),
     ]
-    for net_class, hint in cases:
-        assert not check_three_layer_net(net_class), hint
-        line = one_line(capsys)
-        assert line.startswith("ThreeLayerNet: not yet - ") and hint in line, line
+    expect_verdicts(check_three_layer_net, cases, capsys, name="ThreeLayerNet")
 
 
 def test_three_layer_net_unseeded_weights_are_caught(nb, capsys):
@@ -334,7 +352,7 @@ def test_gradient_errors_mistakes(capsys):
         numeric = {k: numerical_gradient(lambda _: net.loss(x, t), p, h=1e-5)
                    for k, p in net.params.items()}
         return {k: rel_error(g[k], numeric[keys[(i + 2) % len(keys)]])
-                if g[k].shape == numeric[keys[(i + 2) % len(keys)]].shape else 1.0
+                if g[k].shape == numeric[keys[(i + 2) % len(keys)]].shape else 0.5
                 for i, k in enumerate(keys)}
 
     def forward_difference(net, x, t):
@@ -349,6 +367,12 @@ def test_gradient_errors_mistakes(capsys):
                 p[i] = old
             errors[key] = rel_error(g[key], numeric)
         return errors
+
+    def on_a_copy(net, x, t):  # nudges a copy, which net.loss never reads
+        g = net.gradient(x, t)
+        return {k: rel_error(g[k], numerical_gradient(lambda _: net.loss(x, t), p.copy(),
+                                                      h=1e-5))
+                for k, p in net.params.items()}
 
     def leaves_params_nudged(net, x, t):
         errors = _errors_solution(net, x, t)
@@ -370,6 +394,7 @@ def test_gradient_errors_mistakes(capsys):
                   "'b2', 'b3'], got list"),
         (shifted_keys, "is right, but your error for it is"),
         (forward_difference, "is right, but your error for it is"),
+        (on_a_copy, "Was numerical_gradient given a copy of net.params[key]?"),
         (leaves_params_nudged, "net.params changed"),
         (misses_the_bug, "this network's gradient of 'W2' is wrong, but your error"),
         (rounded, "but rel_error(backprop, numeric) is"),
