@@ -107,6 +107,8 @@ def test_nesterov(capsys):
         (NotebookNesterov, None),
         (_class(lambda *a: nesterov(*a, plain=True)), "that is Momentum's step p + v"),
         (_class(lambda *a: nesterov(*a, book=True)), "that is the book's update"),
+        (_class(lambda self, params, key, g, s: params[key].__isub__(2 * self.lr * g)),
+         "with lr=0.1, momentum=0.9 the first step differs from the update rule"),
         (_class(nesterov, ignore="momentum"), "your update uses momentum=0.9: use the value "
          "__init__ was given", "ignores a hyperparameter"),
         (Nesterov, "is built on scratch.optimizers", "subclass"),
