@@ -168,15 +168,17 @@ def refusing_calls(functions, message):
     # may share one code object, and watching that would refuse every function wrapped alike.
     codes = {inspect.unwrap(getattr(f, "__func__", f)).__code__ for f in functions}
     caught = []
+    previous = sys.getprofile()
 
     def profile(frame, event, arg):
+        if previous is not None:  # an enclosing refusing_calls or counting_calls still sees
+            previous(frame, event, arg)
         if event == "call" and frame.f_code in codes:
             caught.append(frame.f_code.co_name)
             sys.setprofile(None)  # report once; the Fail below ends the learner's code
             raise Fail(message)
         return profile
 
-    previous = sys.getprofile()
     sys.setprofile(profile)
     try:
         yield
@@ -195,12 +197,14 @@ def counting_calls(functions):
     names = {(getattr(f, "__code__", None) or f.__func__.__code__): f.__qualname__
              for f in functions}
     counts = dict.fromkeys(names.values(), 0)
+    previous = sys.getprofile()
 
     def profile(frame, event, arg):
+        if previous is not None:  # an enclosing refusing_calls still refuses
+            previous(frame, event, arg)
         if event == "call" and frame.f_code in names:
             counts[names[frame.f_code]] += 1
 
-    previous = sys.getprofile()
     sys.setprofile(profile)
     try:
         yield counts

@@ -60,3 +60,19 @@ def test_the_gradient_verdict_is_the_worst_entrys():
     else:
         raise AssertionError("one wrong entry passed")
     assert expect_gradients(right, right, "W differs") == "(max rel. error < 1e-7)"
+
+
+def test_refusing_calls_still_refuses_inside_counting_calls():
+    import pytest
+
+    from scratch.checks import counting_calls, refusing_calls
+    from scratch.gradient import numerical_gradient
+
+    def allowed():
+        return 1
+
+    with pytest.raises(Fail, match="no"), refusing_calls([numerical_gradient], "no"), \
+            counting_calls([allowed]) as calls:
+        allowed()
+        numerical_gradient(lambda v: float(v.sum()), np.ones(2))
+    assert calls["test_refusing_calls_still_refuses_inside_counting_calls.<locals>.allowed"] == 1
