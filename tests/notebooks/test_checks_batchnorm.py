@@ -82,7 +82,7 @@ def test_batchnorm_backward(capsys):
 
     cases = [
         (_compact, None),
-        (with_scratch, "your code calls scratch's BatchNormalization"),
+        (with_scratch, "your code calls scratch's BatchNormalization", "wrapper"),
         (constants, "dbeta is right; dgamma is right; in dx the direct path dxn / std is right, "
          "the mean's path -mean(dxn) / std is missing, the variance's path -xn * mean(dxn * "
          "xn) / std is missing (in training the mean and the variance depend on x too)"),
@@ -148,6 +148,17 @@ def test_layer_norm(capsys):
     class Sub(BatchNormalization):
         pass
 
+    class AroundScratchs(GoodLayerNorm):
+        """Composition: scratch's batch norm on the transposed x does the work."""
+
+        def __init__(self, gamma, beta):
+            self.inner = BatchNormalization(np.ones(6), np.zeros(6))
+            super().__init__(gamma, beta)
+
+        def forward(self, x):
+            self.inner.forward(x.T)
+            return super().forward(x)
+
     class Stub(GoodLayerNorm):
         forward = _stub
 
@@ -161,7 +172,8 @@ def test_layer_norm(capsys):
         (NoDbeta, "self.dbeta differs: it is the sum of dout over the batch (axis 0); "
          "self.dgamma is right; dx is right"),
         (Transposed, "dx should have x's shape (6, 4), got (4, 6)"),
-        (Sub, "subclasses scratch's BatchNormalization"),
+        (Sub, "subclasses scratch's BatchNormalization", "subclass"),
+        (AroundScratchs, "your code calls scratch's BatchNormalization", "wrapper"),
         (Stub, NOT_IMPLEMENTED),
     ]
     expect_verdicts(check_layer_norm, cases, capsys, "LayerNorm: OK (max rel. error < 1e-7)")

@@ -236,6 +236,10 @@ def centred_flat(f, x, h=1e-4):
     return grad
 
 
+def divides_by_a_fixed_2h(f, x, h=1e-4):
+    return centred(f, x, h) * h / 1e-4
+
+
 def centred_fixed_h(f, x, h=1e-4):
     return centred(f, x, 1e-4)
 
@@ -245,6 +249,8 @@ def test_centred_gradient_catalogue(capsys):
         (centred, None),
         (centred_flat, None),
         (forward, "that is a one-sided difference"),
+        (divides_by_a_fixed_2h, "for a vector x and h=0.01 your gradient differs from "
+                                "numerical_gradient"),
         (centred_fixed_h, "called with h=0.01, your function still steps by 0.0001",
          "ignores a hyperparameter"),
         (numerical_gradient, "your code calls scratch.gradient to do the work", "wrapper"),
@@ -284,6 +290,8 @@ def test_sparse_check_catalogue(capsys):
     cases = [
         (sparse, None),
         (sparse_flat, None),
+        (_not_restored, "x was changed"),
+        (_fresh_rng, "draw the entries with the rng you are given"),
         (fixed_count, "f was evaluated 20 times for num_checks=7", "ignores a hyperparameter"),
         (fixed_h, "called with h=1e-3, your function nudged x by 1e-05",
          "ignores a hyperparameter"),

@@ -90,8 +90,27 @@ def test_input_gradient_right_answer(capsys):
             dout = layer.backward(dout)
         return dout
 
-    assert check_input_gradient(solution)
-    assert one_line(capsys) == "input_gradient: OK (max rel. error < 1e-7)"
+    def with_a_list(layers, last_layer, x, t):
+        _forward(layers, last_layer, x, t)
+        dout = last_layer.backward(1.0)
+        for name in list(layers)[::-1]:
+            dout = layers[name].backward(dout)
+        return dout
+
+    def via_reference(layers, last_layer, x, t):
+        from scratch.checks.network import reference_mlp
+
+        solution(layers, last_layer, x, t)  # every backward once, in order, for show
+        affines = [layer for layer in layers.values() if hasattr(layer, "W")]
+        return reference_mlp(x, t, [a.W for a in affines], [a.b for a in affines])[2]
+
+    cases = [
+        (solution, None),
+        (with_a_list, None),
+        (via_reference, "(or this check's reference)", "saved reference"),
+    ]
+    expect_verdicts(check_input_gradient, cases, capsys,
+                    "input_gradient: OK (max rel. error < 1e-7)")
 
 
 def test_input_gradient_mistakes(capsys):
@@ -185,8 +204,22 @@ def _three_layer_class(nb, *, relu2=True, bias_init=0.0, copies=False, keys=None
 
 
 def test_three_layer_net_right_answer(nb, capsys):
-    assert check_three_layer_net(_three_layer_class(nb))
-    assert one_line(capsys) == "ThreeLayerNet: OK (max rel. error < 1e-7)"
+    class InALoop(nb["LayerNet"]):
+        def __init__(self, input_size, hidden1, hidden2, output_size, weight_init_std=0.01,
+                     rng=0):
+            rng = np.random.default_rng(rng)
+            sizes = [input_size, hidden1, hidden2, output_size]
+            self.params, self.layers = {}, OrderedDict()
+            for i in (1, 2, 3):
+                self.params[f"W{i}"] = weight_init_std * rng.standard_normal(sizes[i - 1:i + 1])
+                self.params[f"b{i}"] = np.zeros(sizes[i])
+                self.layers[f"Affine{i}"] = Affine(self.params[f"W{i}"], self.params[f"b{i}"])
+                if i < 3:
+                    self.layers[f"Relu{i}"] = Relu()
+            self.last_layer = SoftmaxWithLoss()
+
+    expect_verdicts(check_three_layer_net, [(_three_layer_class(nb), None), (InALoop, None)],
+                    capsys, "ThreeLayerNet: OK (max rel. error < 1e-7)")
 
 
 def test_three_layer_net_mistakes(nb, capsys):
@@ -314,9 +347,24 @@ def _errors_solution(net, x, t):
 
 
 def test_gradient_errors_right_answer(capsys):
-    assert check_gradient_errors(_errors_solution)
-    assert one_line(capsys) == (
-        "gradient_errors: OK (a correct network and two with one wrong gradient)")
+    def with_a_loop(net, x, t):
+        backprop, errors = net.gradient(x, t), {}
+        for key in net.params:
+            numeric = numerical_gradient(lambda _: net.loss(x, t), net.params[key], h=1e-5)
+            errors[key] = float(rel_error(backprop[key], numeric))
+        return errors
+
+    def hard_coded(net, x, t):  # the answer for the correct network, whatever net is
+        return dict.fromkeys(net.params, 1e-10)
+
+    cases = [
+        (_errors_solution, None),
+        (with_a_loop, None),
+        (hard_coded, "this network's gradient of 'W2' is wrong, but your error for it is "
+                     "1.0e-10", "hard-coded"),
+    ]
+    expect_verdicts(check_gradient_errors, cases, capsys,
+                    "gradient_errors: OK (a correct network and two with one wrong gradient)")
 
 
 def test_gradient_errors_finds_the_suspect_nets_bug(nb):

@@ -222,8 +222,9 @@ def test_split_validation(capsys):
 
     cases = [
         (_split, None),
-        (split_validation, "that is scratch.trainer.split_validation"),
-        (lambda x, t, r, rng: split_validation(x, t, r, rng), "calls scratch.trainer.split_valid"),
+        (split_validation, "that is scratch.trainer.split_validation", "saved reference"),
+        (lambda x, t, r, rng: split_validation(x, t, r, rng), "calls scratch.trainer.split_valid",
+         "wrapper"),
         (every_fourth, "different rngs gave the same validation set"),
         (second_to_sixteenth, "different rngs gave the same validation set"),
         (fixed_seed, "different rngs gave the same validation set"),
@@ -281,6 +282,6 @@ def test_lr_range(capsys):
 @refuses_a_checks_own_function
 def test_lr_range_refuses_its_reference(capsys):
     cases = [(lambda results, top: _reference_lr_range(results, top),
-              "calls this check's reference")]
+              "calls this check's reference", "wrapper")]
     expect_verdicts(check_lr_range, cases, capsys,
                     "lr_range: OK (the learning rates of the best trials)")
