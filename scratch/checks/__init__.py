@@ -90,7 +90,8 @@ KNOWN_SYMPTOMS = [
      "is one layer object used in two places? Each position in the network needs its own "
      "layer object: a layer keeps what its last forward saw"),
     ("object is not iterable",
-     "a tuple of one element needs its comma: (e,), not (e), which is e itself"),
+     "where a tuple of one element is meant, it needs its comma: (e,), not (e), which is e "
+     "itself"),
 ]
 
 
