@@ -10,8 +10,16 @@ backward on a random upstream gradient dout: (N, D), and compares
 
 import numpy as np
 
-from scratch.checks import Fail, expect_close, expect_gradients, run_check
-from scratch.gradient import eval_numerical_gradient_array
+from scratch.checks import Fail, expect_close, expect_gradients, refusing_calls, run_check
+from scratch.gradient import eval_numerical_gradient_array, numerical_gradient
+
+
+def _own_work():
+    """While the learner's layer runs, scratch's numerical gradients refuse to be called: a
+    backward that returns a numerical gradient is not the derivative written out."""
+    return refusing_calls([eval_numerical_gradient_array, numerical_gradient],
+                          "your layer calls scratch.gradient's numerical gradient: write the "
+                          "derivative out in backward")
 
 
 def _inputs(seed=3, shape=(4, 5)):
@@ -30,11 +38,13 @@ def _check_activation(layer, f, forward_hint, backward_hints, backward_hint):
     """
     x, dout = _inputs()
     x_before, dout_before = x.copy(), dout.copy()
-    y = layer.forward(x)
+    with _own_work():
+        y = layer.forward(x)
     if not np.array_equal(x, x_before):
         raise Fail("forward changed x in place: compute a new array instead")
     expect_close(y, f(x), forward_hint)
-    dx = layer.backward(dout)
+    with _own_work():
+        dx = layer.backward(dout)
     if dx is None:
         raise Fail("backward returns None: return dx")
     if not np.array_equal(dout, dout_before):
@@ -50,35 +60,56 @@ def _check_activation(layer, f, forward_hint, backward_hints, backward_hint):
 
 
 def check_leaky_relu(layer_class, alpha=0.1):
-    """layer_class(alpha=alpha): forward(x) = x where x > 0 else alpha * x; backward(dout)."""
+    """layer_class(alpha=alpha): forward(x) = x where x > 0 else alpha * x; backward(dout).
+    Checked at `alpha` and at another alpha, so that a layer ignoring its argument fails."""
 
     def check():
-        layer = layer_class(alpha=alpha)
-        return _check_activation(
-            layer,
-            lambda x: np.where(x > 0, x, alpha * x),
-            f"forward should return x where x > 0 and {alpha} * x elsewhere",
-            [
-                (lambda x, y, d: d * (x > 0),
-                 f"inputs below 0 should pass {alpha} * dout back, not 0 (that is plain ReLU)"),
-                (lambda x, y, d: d * alpha * (x > 0) + d * (x <= 0),
-                 f"the slopes are swapped: 1 where x > 0, {alpha} where x <= 0"),
-                (lambda x, y, d: np.where(x > 0, d, 0.01 * d),
-                 f"where x < 0 the slope is alpha: use self.alpha ({alpha} here), not 0.01"),
-            ],
-            f"dx should be dout where x > 0 and {alpha} * dout elsewhere (use the mask saved "
-            "in forward)",
-        )
+        note = _leaky_case(layer_class, alpha)
+        other = 0.3 if alpha != 0.3 else 0.2
+        with _own_work():
+            layer = layer_class(alpha=other)
+        x, _ = _inputs()
+        with _own_work():
+            y = np.asarray(layer.forward(x.copy()))
+        if y.shape == x.shape and not np.allclose(y, np.where(x > 0, x, other * x)) and (
+                np.allclose(y, np.where(x > 0, x, alpha * x))
+                or np.allclose(y, np.where(x > 0, x, 0.01 * x))):
+            raise Fail(f"made with alpha={other}, your layer still uses another slope: keep "
+                       "the alpha __init__ is given (self.alpha = alpha) and use it")
+        _leaky_case(layer_class, other)
+        return note
 
     return run_check("LeakyRelu", check)
+
+
+def _leaky_case(layer_class, alpha):
+    with _own_work():
+        layer = layer_class(alpha=alpha)
+    return _check_activation(
+        layer,
+        lambda x: np.where(x > 0, x, alpha * x),
+        f"forward should return x where x > 0 and {alpha} * x elsewhere",
+        [
+            (lambda x, y, d: d * (x > 0),
+             f"inputs below 0 should pass {alpha} * dout back, not 0 (that is plain ReLU)"),
+            (lambda x, y, d: d * alpha * (x > 0) + d * (x <= 0),
+             f"the slopes are swapped: 1 where x > 0, {alpha} where x <= 0"),
+            (lambda x, y, d: np.where(x > 0, d, 0.01 * d),
+             f"where x < 0 the slope is alpha: use self.alpha ({alpha} here), not 0.01"),
+        ],
+        f"dx should be dout where x > 0 and {alpha} * dout elsewhere (use the mask saved "
+        "in forward)",
+    )
 
 
 def check_tanh(layer_class):
     """layer_class(): forward(x) = tanh(x); backward(dout) = dout * (1 - y**2), y = tanh(x)."""
 
     def check():
+        with _own_work():
+            layer = layer_class()
         return _check_activation(
-            layer_class(),
+            layer,
             np.tanh,
             "forward should return np.tanh(x) (and keep it for backward)",
             [

@@ -9,9 +9,19 @@ Both compare with numerical gradients in float64 and name typical mistakes.
 
 import numpy as np
 
-from scratch.checks import Fail, expect_close, expect_gradients, run_check
+from scratch.checks import Fail, expect_close, expect_gradients, refusing_calls, run_check
 from scratch.functions import softmax, softmax_cross_entropy
 from scratch.gradient import eval_numerical_gradient_array, numerical_gradient
+from scratch.layers import Affine, SoftmaxWithLoss
+
+
+def _refusing(what, *functions):
+    """While the learner's code runs, scratch's version of the exercise and its numerical
+    gradients refuse to be called (a layer wrapping scratch's Affine, or a gradient read off
+    SoftmaxWithLoss, would otherwise pass)."""
+    return refusing_calls([*functions, eval_numerical_gradient_array, numerical_gradient],
+                          f"your code calls scratch's {what} or a numerical gradient: write "
+                          "the formula yourself")
 
 
 def _affine_case(layer_class, x_shape, m, rng):
@@ -20,11 +30,14 @@ def _affine_case(layer_class, x_shape, m, rng):
     x = rng.standard_normal(x_shape)
     W, b = rng.standard_normal((m, d)), rng.standard_normal(m)
     dout = rng.standard_normal((n, m))
-    layer = layer_class(W, b)
-    expect_close(layer.forward(x), x.reshape(n, d) @ W.T + b,
+    with _refusing("Affine", Affine.forward, Affine.backward):
+        layer = layer_class(W, b)
+        out = layer.forward(x)
+    expect_close(out, x.reshape(n, d) @ W.T + b,
                  "forward should return x W^T + b with x flattened to (N, D); keep it as given")
     dout_before = dout.copy()
-    dx = layer.backward(dout)
+    with _refusing("Affine", Affine.forward, Affine.backward):
+        dx = layer.backward(dout)
     if not np.array_equal(dout, dout_before):
         raise Fail("backward changed dout in place: compute new arrays instead")
     dW, db = getattr(layer, "dW", None), getattr(layer, "db", None)
@@ -73,31 +86,38 @@ def check_softmax_loss_grad(grad_function):
 
     def check():
         rng = np.random.default_rng(5)
-        x = rng.standard_normal((5, 4))
-        # Repeated labels, so that the column-indexing mistake y[:, t] shows.
-        t = np.array([2, 0, 2, 3, 1])
-        n = len(t)
-        y = softmax(x)
-        y_before = y.copy()
-        dx = grad_function(y, t)
-        if not np.array_equal(y, y_before):
-            raise Fail("your function changed y in place: start from a copy, dx = y.copy()")
-        if np.shape(dx) != y.shape:
-            raise Fail(f"dx must have y's shape {y.shape}, got {np.shape(dx)}")
-        one_hot = np.eye(y.shape[1])[t]
-        columns = y.copy()
-        columns[:, t] -= 1
-        wrong = [
-            (y - one_hot, f"divide by the batch size N = {n}: the loss is a mean over the batch"),
-            ((one_hot - y) / n, "the sign is flipped: the gradient is (y - t) / N"),
-            (y / n, "subtract 1 at each sample's true class, dx[np.arange(N), t] -= 1"),
-            (columns / n, "dx[:, t] changes whole columns; change one entry per row with "
-                          "dx[np.arange(N), t]"),
-        ]
-        for candidate, hint in wrong:
-            if np.allclose(dx, candidate):
-                raise Fail(hint)
-        numeric = numerical_gradient(lambda _: softmax_cross_entropy(x, t), x, h=1e-5)
-        return expect_gradients(dx, numeric, "dx should be (y - one_hot(t)) / N")
+        # Repeated labels, so that the column-indexing mistake y[:, t] shows; then a second
+        # batch of another size, so that an answer kept from the first fails.
+        note = _softmax_case(grad_function, rng.standard_normal((5, 4)), np.array([2, 0, 2, 3, 1]))
+        _softmax_case(grad_function, rng.standard_normal((7, 3)), np.array([1, 1, 0, 2, 0, 1, 2]))
+        return note
 
     return run_check("softmax_loss_grad", check)
+
+
+def _softmax_case(grad_function, x, t):
+    n = len(t)
+    y = softmax(x)
+    y_before = y.copy()
+    with _refusing("SoftmaxWithLoss", SoftmaxWithLoss.forward, SoftmaxWithLoss.backward,
+                   softmax_cross_entropy):
+        dx = grad_function(y, t)
+    if not np.array_equal(y, y_before):
+        raise Fail("your function changed y in place: start from a copy, dx = y.copy()")
+    if np.shape(dx) != y.shape:
+        raise Fail(f"dx must have y's shape {y.shape}, got {np.shape(dx)}")
+    one_hot = np.eye(y.shape[1])[t]
+    columns = y.copy()
+    columns[:, t] -= 1
+    wrong = [
+        (y - one_hot, f"divide by the batch size N = {n}: the loss is a mean over the batch"),
+        ((one_hot - y) / n, "the sign is flipped: the gradient is (y - t) / N"),
+        (y / n, "subtract 1 at each sample's true class, dx[np.arange(N), t] -= 1"),
+        (columns / n, "dx[:, t] changes whole columns; change one entry per row with "
+                      "dx[np.arange(N), t]"),
+    ]
+    for candidate, hint in wrong:
+        if np.allclose(dx, candidate):
+            raise Fail(hint)
+    numeric = numerical_gradient(lambda _: softmax_cross_entropy(x, t), x, h=1e-5)
+    return expect_gradients(dx, numeric, "dx should be (y - one_hot(t)) / N")

@@ -7,7 +7,7 @@ The references are written out here node by node (the graph of notebook 10), ind
 import numpy as np
 
 from scratch.checks import Fail, expect_gradients, refusing_calls, run_check
-from scratch.gradient import eval_numerical_gradient_array, numerical_gradient
+from scratch.gradient import eval_numerical_gradient_array, max_rel_error, numerical_gradient
 from scratch.layers import BatchNormalization
 
 __all__ = ["reference_batchnorm", "check_batchnorm_backward", "check_layer_norm"]
@@ -53,9 +53,59 @@ def _case(rng, n=6, d=4):
     return x, rng.uniform(0.5, 2.0, d), rng.standard_normal(d), rng.standard_normal((n, d))
 
 
+PATHS = ("the direct path dxn / std", "the mean's path -mean(dxn) / std",
+         "the variance's path -xn * mean(dxn * xn) / std")
+
+
+def _path_report(dx, dxn, xn, std, axis):
+    """What each of dx's three paths is, as a list of texts, or None when dx is not a sum of
+    the three (up to a factor on each). Compact form: dx = (dxn - mean(dxn) -
+    xn * mean(dxn * xn)) / std, the means over `axis` (0: batch norm, 1: layer norm)."""
+    paths = [dxn / std, -np.broadcast_to(dxn.mean(axis=axis, keepdims=True), dxn.shape) / std,
+             -xn * (dxn * xn).mean(axis=axis, keepdims=True) / std]
+    basis = np.stack([p.ravel() for p in paths], axis=1)
+    factors = np.linalg.lstsq(basis, dx.ravel(), rcond=None)[0]
+    if not max_rel_error(basis @ factors, dx.ravel()) < 1e-7:
+        return None
+    texts = []
+    for name, factor in zip(PATHS, factors):
+        if abs(factor - 1) < 1e-6:
+            texts.append(f"{name} is right")
+        elif abs(factor) < 1e-6:
+            texts.append(f"{name} is missing")
+        elif abs(factor + 1) < 1e-6:
+            texts.append(f"{name} has the wrong sign")
+        else:
+            texts.append(f"{name} is {factor:.3g} times what it should be")
+    return texts
+
+
+def _verdict(parts, dx_paths, dx_right, dx_fallback):
+    """One hint naming every part at once: parts [(name, right, what it is)], then dx."""
+    if all(right for _, right, _ in parts) and dx_right:
+        return None
+    texts = [f"{name} is right" if right else f"{name} differs: it is {what}"
+             for name, right, what in parts]
+    if dx_right:
+        texts.append("dx is right")
+    elif dx_paths is None:
+        texts.append(dx_fallback)
+    else:
+        missing = any(t.endswith("is missing") for t in dx_paths[1:])
+        texts.append("in dx " + ", ".join(dx_paths) + (
+            " (in training the mean and the variance depend on x too)" if missing else ""))
+    return "; ".join(texts)
+
+
+def _right(got, expected):
+    got = np.asarray(got if got is not None else np.zeros(0), dtype=float)
+    return got.shape == expected.shape and max_rel_error(got, expected) < 1e-7
+
+
 def check_batchnorm_backward(batchnorm_backward):
     """batchnorm_backward(dout, xn, std, gamma) -> (dx, dgamma, dbeta) for a training-mode
-    forward pass with xn = (x - mean) / std, std = sqrt(var + eps) per feature: (D,)."""
+    forward pass with xn = (x - mean) / std, std = sqrt(var + eps) per feature: (D,). A wrong
+    answer hears about every part at once: dbeta, dgamma and each of dx's three paths."""
 
     def check():
         x, gamma, beta, dout = _case(np.random.default_rng(100))
@@ -75,19 +125,18 @@ def check_batchnorm_backward(batchnorm_backward):
             if got.shape != shape:
                 raise Fail(f"{name} should have shape {shape}, got {got.shape}"
                            + (": sum over the batch, axis 0" if name != "dx" else ""))
-        expect_gradients(dbeta, dbeta_ref, "dbeta is the sum of dout over the batch")
-        expect_gradients(dgamma, dgamma_ref, "dgamma is the sum of dout * xn over the batch")
         dxn = dout * gamma
-        if np.allclose(dx, dxn / std):
-            raise Fail("dxn / std is the gradient as if the mean and the variance were "
-                       "constants: in training they depend on x too")
-        if np.allclose(dx, (dxn - dxn.mean(axis=0)) / std):
-            raise Fail("the mean's path is there, the variance's is missing: subtract "
-                       "xn * mean(dxn * xn) as well")
         if np.allclose(dx, dxn - dxn.mean(axis=0) - xn * (dxn * xn).mean(axis=0)):
             raise Fail("divide by std: xn = xc / std")
         numeric = eval_numerical_gradient_array(
             lambda: reference_batchnorm(x, gamma, beta, dout)[0], x, dout)
+        hint = _verdict([("dbeta", _right(dbeta, dbeta_ref), "the sum of dout over the batch"),
+                         ("dgamma", _right(dgamma, dgamma_ref),
+                          "the sum of dout * xn over the batch")],
+                        _path_report(dx, dxn, xn, std, axis=0), _right(dx, numeric),
+                        "dx differs from the numerical gradient")
+        if hint:
+            raise Fail(hint)
         return expect_gradients(dx, numeric, "dx differs from the numerical gradient")
 
     return run_check("batchnorm_backward", check)
@@ -95,7 +144,8 @@ def check_batchnorm_backward(batchnorm_backward):
 
 def check_layer_norm(layer_class):
     """layer_class(gamma, beta) with forward(x) -> out and backward(dout) -> dx, setting
-    dgamma and dbeta: every sample normalised over its own D features, then gamma * xn + beta."""
+    dgamma and dbeta: every sample normalised over its own D features, then gamma * xn + beta.
+    A wrong backward hears about every part at once: dbeta, dgamma and dx's three paths."""
 
     def check():
         if isinstance(layer_class, type) and issubclass(layer_class, BatchNormalization):
@@ -104,8 +154,8 @@ def check_layer_norm(layer_class):
         out_ref, (dx_ref, dgamma_ref, dbeta_ref) = reference_batchnorm(x, gamma, beta, dout,
                                                                       axis=1)
         over_batch = reference_batchnorm(x, gamma, beta, dout, axis=0)[0]
-        layer = layer_class(gamma.copy(), beta.copy())
         with _own_work():
+            layer = layer_class(gamma.copy(), beta.copy())
             out = np.asarray(layer.forward(x.copy()))
             if out.shape == x.shape and np.allclose(out, over_batch):
                 raise Fail("that normalises every feature over the batch (axis 0), as batch "
@@ -119,13 +169,16 @@ def check_layer_norm(layer_class):
             dx = np.asarray(layer.backward(dout.copy()))
         if dx.shape != x.shape:
             raise Fail(f"dx should have x's shape {x.shape}, got {dx.shape}")
-        expect_gradients(getattr(layer, "dbeta", None), dbeta_ref,
-                         "self.dbeta is the sum of dout over the batch (axis 0)")
-        expect_gradients(getattr(layer, "dgamma", None), dgamma_ref,
-                         "self.dgamma is the sum of dout * xn over the batch (axis 0)")
-        if np.allclose(dx, dout * gamma / np.sqrt(x.var(axis=1, keepdims=True) + EPS)):
-            raise Fail("in layer norm the mean and the variance of each sample depend on that "
-                       "sample's x: their paths add two terms, as in batch norm, along axis 1")
+        std = np.sqrt(x.var(axis=1, keepdims=True) + EPS)
+        xn = (x - x.mean(axis=1, keepdims=True)) / std
+        hint = _verdict([("self.dbeta", _right(getattr(layer, "dbeta", None), dbeta_ref),
+                          "the sum of dout over the batch (axis 0)"),
+                         ("self.dgamma", _right(getattr(layer, "dgamma", None), dgamma_ref),
+                          "the sum of dout * xn over the batch (axis 0)")],
+                        _path_report(dx, dout * gamma, xn, std, axis=1), _right(dx, dx_ref),
+                        "dx differs from the node-by-node gradient")
+        if hint:
+            raise Fail(hint)
         return expect_gradients(dx, dx_ref, "dx differs from the node-by-node gradient")
 
     return run_check("LayerNorm", check)

@@ -63,7 +63,7 @@ def check_centred_gradient(centred_gradient, h=1e-4):
     `scratch.gradient.numerical_gradient` on a vector, a matrix and a closure.
     """
 
-    def compare(f, x, expected, what):
+    def compare(f, x, expected, what, h=h):
         before = x.copy()
         with _own_work():
             got = centred_gradient(f, x, h)
@@ -86,6 +86,17 @@ def check_centred_gradient(centred_gradient, h=1e-4):
         vector, matrix = rng.standard_normal(5), rng.standard_normal((3, 4))
         compare(_smooth, vector, numerical_gradient(_smooth, vector.copy(), h), "a vector x")
         compare(_smooth, matrix, numerical_gradient(_smooth, matrix.copy(), h), "a (3, 4) x")
+        # Another step, far enough from h that the two centred differences differ by ~1e-5.
+        other_h = 1e-2 if h != 1e-2 else 1e-3
+        with _own_work():
+            got = centred_gradient(_smooth, vector.copy(), other_h)
+        if np.shape(got) == vector.shape and not rel_error(
+                got, numerical_gradient(_smooth, vector.copy(), other_h)) < TOL and rel_error(
+                got, numerical_gradient(_smooth, vector.copy(), h)) < TOL:
+            raise Fail(f"called with h={other_h}, your function still steps by {h}: use the h "
+                       "it is given")
+        compare(_smooth, vector, numerical_gradient(_smooth, vector.copy(), other_h),
+                f"a vector x and h={other_h}", h=other_h)
         w = rng.standard_normal((2, 3))
 
         def reads_w(_):
@@ -153,6 +164,21 @@ def check_sparse_check(sparse_check):
         sparse_check(counted, x, analytic, 10, np.random.default_rng(0))
         if sorted(calls) != first:
             raise Fail("draw the entries with the rng you are given, so that a check repeats")
+        # num_checks and h at other values: 7 entries, nudged by 1e-3 each way.
+        steps = []
+
+        def measured(v):
+            steps.append(np.abs(np.asarray(v) - before).max())
+            return f(v)
+
+        with _own_work():
+            sparse_check(measured, x, analytic, 7, np.random.default_rng(1), h=1e-3)
+        if len(steps) != 14:
+            raise Fail(f"f was evaluated {len(steps)} times for num_checks=7: use the "
+                       "num_checks you are given (twice each)")
+        if not np.allclose(steps, 1e-3, rtol=1e-6):
+            raise Fail(f"called with h=1e-3, your function nudged x by {max(steps):.0e}: use "
+                       "the h it is given")
         errors = [float(sparse_check(f, x, bad, 10, np.random.default_rng(seed)))
                   for seed in range(5)]
         if not all(e > 0.5 for e in errors):

@@ -6,11 +6,13 @@ network written out as plain NumPy formulas, independent of `scratch.layers` and
 `scratch.nets`, so that calling scratch's networks cannot pass a check.
 """
 
+import inspect
 from collections import OrderedDict
 
 import numpy as np
 
-from scratch.checks import Fail, expect_gradients, run_check
+from scratch import nets
+from scratch.checks import Fail, expect_gradients, refusing_calls, run_check
 from scratch.gradient import numerical_gradient, rel_error
 from scratch.layers import Affine, Relu, SoftmaxWithLoss
 from scratch.nets import MultiLayerNet
@@ -72,6 +74,37 @@ def _refuse_built_on(cls, net, what):
         raise Fail(f"{what} is built with DeepNet: write its layers by hand, in LayerNet's way")
 
 
+def _methods(cls):
+    return [f for f in vars(cls).values() if inspect.isfunction(f)]
+
+
+def _notebook_deepnet(solution):
+    """The notebook's DeepNet, found in the namespace the learner's code (or a base class of
+    theirs, such as the notebook's LayerNet) was written in."""
+    functions = ([f for cls in solution.__mro__ for f in _methods(cls)]
+                 if isinstance(solution, type) else [solution])
+    for function in functions:
+        deep = getattr(function, "__globals__", {}).get("DeepNet")
+        if isinstance(deep, type):
+            return deep
+    return None
+
+
+def _refusing_networks(solution):
+    """While the learner's code runs (construction included), scratch.nets' networks, the
+    notebook's DeepNet and this module's reference_mlp refuse to be called: a network that
+    builds one of them inside and hands out its params and layers would otherwise pass."""
+    functions = [reference_mlp, *(f for cls in vars(nets).values()
+                                  if isinstance(cls, type) and cls.__module__ == nets.__name__
+                                  for f in _methods(cls))]
+    deep = _notebook_deepnet(solution)
+    if deep is not None:
+        functions += _methods(deep)
+    return refusing_calls(functions, "your code uses a network of scratch.nets or the notebook's "
+                                     "DeepNet (or this check's reference): write its layers by "
+                                     "hand, in LayerNet's way")
+
+
 def check_input_gradient(input_gradient):
     """input_gradient(layers, last_layer, x, t) -> dx: (N, D), the gradient of the loss with
     respect to the input x. layers: an OrderedDict Affine1, Relu1, Affine2, Relu2, Affine3
@@ -89,7 +122,8 @@ def check_input_gradient(input_gradient):
         last_layer = SoftmaxWithLoss()
         for name, layer in [*layers.items(), ("last_layer", last_layer)]:
             layer.backward = _logged(layer.backward, name, calls)
-        dx = input_gradient(layers, last_layer, x.copy(), t)
+        with _refusing_networks(input_gradient):
+            dx = input_gradient(layers, last_layer, x.copy(), t)
         expected_order = ["last_layer", *reversed(layers)]
         if not calls:
             raise Fail("no layer's backward was called: start with dout = "
@@ -130,7 +164,8 @@ def check_three_layer_net(net_class):
 
     def check():
         sizes = [5, 6, 4, 3]
-        net = net_class(*sizes, weight_init_std=0.1, rng=0)
+        with _refusing_networks(net_class):
+            net = net_class(*sizes, weight_init_std=0.1, rng=0)
         _refuse_built_on(net_class, net, "ThreeLayerNet")
         params = getattr(net, "params", None)
         if not isinstance(params, dict) or sorted(params) != sorted(THREE_LAYER_KEYS):
@@ -148,15 +183,17 @@ def check_three_layer_net(net_class):
         names = list(getattr(net, "layers", {}))
         if names != THREE_LAYER_LAYERS:
             raise Fail(f"layers should be {THREE_LAYER_LAYERS} in this order, got {names}")
-        _check_initial_weights(net_class)
+        with _refusing_networks(net_class):
+            _check_initial_weights(net_class)
         x, t, weights, biases = _problem(sizes, np.random.default_rng(61))
         for i, (W, b) in enumerate(zip(weights, biases), start=1):
             params[f"W{i}"][...], params[f"b{i}"][...] = W, b  # in place, as an optimizer does
         loss, expected, _ = reference_mlp(x, t, weights, biases)
-        if not np.isclose(net.loss(x, t), loss, rtol=1e-9):
+        with _refusing_networks(net_class):
+            got_loss, grads = net.loss(x, t), net.gradient(x, t)
+        if not np.isclose(got_loss, loss, rtol=1e-9):
             raise Fail("the loss differs from the reference: do the Affine layers use the "
                        "arrays in self.params (not copies)?")
-        grads = net.gradient(x, t)
         note = ""
         for key in THREE_LAYER_KEYS:
             note = expect_gradients(grads.get(key, np.zeros(0)), expected[key],
@@ -234,6 +271,12 @@ def check_gradient_errors(gradient_errors):
                 raise Fail("every error is exactly 0: compare the backprop gradient with the "
                            "numerical one, numerical_gradient(lambda _: net.loss(x, t), "
                            "net.params[key], h=1e-5)")
+            if all(np.isclose(float(e), 1.0, rtol=1e-6) for e in errors.values()):
+                # rel_error(a, 0) is exactly 1: the numerical gradients were all zero
+                raise Fail("every error is 1, which rel_error gives against a numerical "
+                           "gradient of 0: nudging the entries did not change net.loss. Was "
+                           "numerical_gradient given a copy of net.params[key]? net.loss reads "
+                           "the array in net.params, so nudge that array itself")
             _compare_errors(net, errors)
         return "(a correct network and two with one wrong gradient)"
 
@@ -252,9 +295,9 @@ def _compare_errors(net, errors):
                        f"{got:.1e}: compare net.gradient(x, t)[{key!r}] with the numerical "
                        "gradient of the same parameter")
         if key != net.bad_key and not got < 1e-7:
-            raise Fail(f"the gradient of {key!r} is right, but your error for it is {got:.1e}: "
-                       "use centred differences with h=1e-5, and compare the gradient of the "
-                       "same key")
+            raise Fail(f"the gradient of {key!r} is right, but your error for it is {got:.1e} "
+                       f"(rel_error of net.gradient(x, t)[{key!r}] and a centred-difference "
+                       f"gradient of net.params[{key!r}] with h=1e-5 is {expected:.0e})")
         if key == net.bad_key and not np.isclose(got, expected, rtol=1e-3):
             raise Fail(f"your error for {key!r} is {got:.3e}, but rel_error(backprop, numeric) "
                        f"is {expected:.3e}")

@@ -2,10 +2,13 @@
 
 A learner's class is run for STEPS steps the way a network calls it, `opt.update(params,
 grads)` once per step, on the quadratic loss L = sum_k 0.5 * sum(a_k * p_k**2) (gradient
-a_k * p_k) with two parameters W: (3, 4) and b: (4,). The reference trajectories come from the
-update formulas written out below as plain functions, and so do the trajectories of the
-typical mistakes, which the hints name. `scratch.optimizers` is not used, and a class built on
-it or calling it is refused.
+a_k * p_k) with two parameters W: (3, 4) and b: (4,): once with the hyperparameters' default
+values and once with other values (a class that ignores an argument of its __init__ fails
+there), and for Adam once more with gradients of about 1e-3, where eps inside the square root
+shows. The reference trajectories come from the update formulas written out below as plain
+functions, and so do the trajectories of the typical mistakes, which the hints name.
+`scratch.optimizers` is not used, and a class built on it or calling it is refused. The
+arrays of `params` must be the same objects after every update (a network's layers hold them).
 """
 
 import numpy as np
@@ -19,15 +22,15 @@ STEPS = 10
 LR = 0.1
 
 
-def _start(rng):
+def _start(rng, scale=1.0):
     params = {"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
-    curvature = {key: rng.uniform(0.5, 3.0, size=p.shape) for key, p in params.items()}
+    curvature = {key: scale * rng.uniform(0.5, 3.0, size=p.shape) for key, p in params.items()}
     return params, curvature
 
 
-def _trajectory(step):
+def _trajectory(step, scale=1.0):
     """The parameters after each of STEPS steps of `step(p, g, state, t) -> new p` per key."""
-    params, curvature = _start(np.random.default_rng(2))
+    params, curvature = _start(np.random.default_rng(2), scale)
     states = {key: {} for key in params}
     path = []
     for t in range(1, STEPS + 1):
@@ -36,16 +39,21 @@ def _trajectory(step):
     return path
 
 
-def _learner_trajectory(optimizer):
-    params, curvature = _start(np.random.default_rng(2))
+def _learner_trajectory(optimizer, scale=1.0):
+    params, curvature = _start(np.random.default_rng(2), scale)
     path = []
     for t in range(1, STEPS + 1):
+        arrays = dict(params)
         before = {key: p.copy() for key, p in params.items()}
         optimizer.update(params, {key: curvature[key] * p for key, p in params.items()})
         for key in before:
             if np.shape(params[key]) != before[key].shape:
                 raise Fail(f"params[{key!r}] changed shape from {before[key].shape} to "
                            f"{np.shape(params[key])}")
+            if params[key] is not arrays[key]:
+                raise Fail(f"params[{key!r}] is a new array after update: change it in place, "
+                           "params[key] -= ..., because a network's layers keep the array they "
+                           "were given (params[key] = params[key] - ... leaves them the old one)")
             if t == 1 and np.array_equal(params[key], before[key]):
                 raise Fail(f"params[{key!r}] did not change: update it in place, e.g. "
                            "params[key] -= ...")
@@ -53,34 +61,53 @@ def _learner_trajectory(optimizer):
     return path
 
 
-def _same(path_a, path_b, rtol, atol):
-    return all(np.allclose(a[key], b[key], rtol=rtol, atol=atol)
-               for a, b in zip(path_a, path_b) for key in a)
+def _first_difference(path_a, path_b, rtol, atol):
+    """The first step (1, 2, ...) at which two trajectories differ, or None."""
+    return next((t for t, (a, b) in enumerate(zip(path_a, path_b), start=1)
+                 if not all(np.allclose(a[k], b[k], rtol=rtol, atol=atol, equal_nan=True)
+                            for k in a)), None)
 
 
-def _compare(what, cls, make, reference, mistakes, rtol=1e-7, atol=1e-12):
-    """Run make(cls) against the reference step; name the mistake whose trajectory it follows."""
+def _text(kwargs):
+    return ", ".join(f"{name}={value}" for name, value in kwargs.items())
+
+
+def _compare(what, cls, reference, mistakes, runs):
+    """Run cls(**kwargs) for each run against the reference step; name the mistake whose
+    trajectory it follows. reference(**kwargs) and each mistake factory return a step;
+    runs: [(kwargs, gradient scale, rtol, atol)], the defaults first."""
     if isinstance(cls, type) and issubclass(cls, Optimizer):
         raise Fail(f"{cls.__name__} is built on scratch.optimizers: write {what}'s update "
                    "yourself")
     # A class that hands its work to one of scratch's (a wrapper, not a subclass) is refused
-    # while it runs.
+    # while it runs, its construction included.
     scratch_steps = [Optimizer.update, *(opt.step for opt in OPTIMIZERS.values())]
-    with refusing_calls(scratch_steps, f"your class calls scratch.optimizers: write {what}'s "
-                                       "update yourself"):
-        got = _learner_trajectory(make(cls))
-    expected = _trajectory(reference)
-    if _same(got, expected, rtol, atol):
-        return f"(matches the update rule over {STEPS} steps)"
-    for mistake, hint in mistakes:
-        if _same(got, _trajectory(mistake), rtol, atol):
-            raise Fail(hint)
-    first_bad = next(t for t, (a, b) in enumerate(zip(got, expected), start=1)
-                     if not all(np.allclose(a[k], b[k], rtol=rtol, atol=atol) for k in a))
-    if first_bad == 1:
-        raise Fail("the first step differs from the update rule: the state starts at zero")
-    raise Fail(f"step 1 is right but step {first_bad} differs: keep the state of every "
-               "parameter between calls and update it as the formula says")
+    defaults = runs[0][0]
+    for kwargs, scale, rtol, atol in runs:
+        with refusing_calls(scratch_steps, f"your class calls scratch.optimizers: write "
+                                           f"{what}'s update yourself"):
+            got = _learner_trajectory(cls(**kwargs), scale)
+        first_bad = _first_difference(got, _trajectory(reference(**kwargs), scale), rtol, atol)
+        if first_bad is None:
+            continue
+        for mistake, hint in mistakes:
+            if _first_difference(got, _trajectory(mistake(**kwargs), scale), rtol, atol) is None:
+                raise Fail(hint)
+        if kwargs is not defaults:
+            for name in kwargs:
+                fixed = {**kwargs, name: defaults[name]}
+                if _first_difference(got, _trajectory(reference(**fixed), scale), rtol,
+                                     atol) is None:
+                    raise Fail(f"with {_text(kwargs)} your update uses {name}="
+                               f"{defaults[name]}: use the value __init__ was given")
+        where = f"with {_text(kwargs)}" + ("" if kwargs is defaults else
+                                           " (at the defaults it matched)")
+        if first_bad == 1:
+            raise Fail(f"{where} the first step differs from the update rule")
+        raise Fail(f"{where} step {first_bad} differs from the update rule (steps 1 to "
+                   f"{first_bad - 1} match; step 1 starts from a zero state, so compare what "
+                   "update keeps between calls with the formula)")
+    return f"(matches the update rule over {STEPS} steps)"
 
 
 def _state(state, name, p):
@@ -92,103 +119,120 @@ def _state(state, name, p):
 # --- Nesterov ------------------------------------------------------------------------------
 
 def _nesterov(book=False, plain=False):
-    def step(p, g, state, t, alpha=0.9):
-        v_old = _state(state, "v", p)
-        v = alpha * v_old - LR * g
-        state["v"] = v
-        if plain:  # Momentum's step
-            return p + v
-        if book:  # the book's: alpha**2 times the *new* v
-            return p + alpha**2 * v - (1 + alpha) * LR * g
-        return p + alpha * v - LR * g
-    return step
+    def factory(lr, momentum):
+        def step(p, g, state, t):
+            v = momentum * _state(state, "v", p) - lr * g
+            state["v"] = v
+            if plain:  # Momentum's step
+                return p + v
+            if book:  # the book's: momentum**2 times the *new* v
+                return p + momentum**2 * v - (1 + momentum) * lr * g
+            return p + momentum * v - lr * g
+        return step
+    return factory
 
 
 def check_nesterov(nesterov_class):
     """nesterov_class(lr=..., momentum=...) with update(params, grads) must do
-    v <- momentum * v - lr * g;  p <- p + momentum * v - lr * g, with v starting at zero."""
+    v <- momentum * v - lr * g;  p <- p + momentum * v - lr * g, with v starting at zero,
+    changing the arrays of params in place."""
     mistakes = [
         (_nesterov(plain=True), "that is Momentum's step p + v: Nesterov adds momentum * v - "
                                 "lr * grad, with the new v"),
         (_nesterov(book=True), "that is the book's update, momentum**2 * v - (1 + momentum) * "
                                "lr * grad with the new v: use momentum * v - lr * grad"),
     ]
-
-    def check():
-        return _compare("Nesterov", nesterov_class, lambda c: c(lr=LR, momentum=0.9),
-                        _nesterov(), mistakes)
-
-    return run_check("Nesterov", check)
+    runs = [({"lr": LR, "momentum": 0.9}, 1.0, 1e-7, 1e-12),
+            ({"lr": 0.05, "momentum": 0.5}, 1.0, 1e-7, 1e-12)]
+    return run_check("Nesterov", lambda: _compare("Nesterov", nesterov_class, _nesterov(),
+                                                  mistakes, runs))
 
 
 # --- RMSprop -------------------------------------------------------------------------------
 
 def _rmsprop(mistake=None):
-    def step(p, g, state, t, rho=0.99, eps=1e-7):
-        h = _state(state, "h", p)
-        if mistake == "sum":
-            h = h + g * g
-        elif mistake == "no 1 - rho":
-            h = rho * h + g * g
-        else:
-            h = rho * h + (1 - rho) * g * g
-        state["h"] = h
-        return p - LR * g / (np.sqrt(h) + eps)
-    return step
+    def factory(lr, decay_rate, eps=1e-7):
+        def step(p, g, state, t):
+            h = _state(state, "h", p)
+            if mistake == "sum":
+                h = h + g * g
+            elif mistake == "no 1 - rho":
+                h = decay_rate * h + g * g
+            else:
+                h = decay_rate * h + (1 - decay_rate) * g * g
+            state["h"] = h
+            return p - lr * g / (np.sqrt(h) + eps)
+        return step
+    return factory
 
 
 def check_rmsprop(rmsprop_class):
     """rmsprop_class(lr=..., decay_rate=...) with update(params, grads) must do
-    h <- decay_rate * h + (1 - decay_rate) * g**2;  p <- p - lr * g / (sqrt(h) + eps)."""
+    h <- decay_rate * h + (1 - decay_rate) * g**2;  p <- p - lr * g / (sqrt(h) + eps),
+    changing the arrays of params in place."""
     mistakes = [
         (_rmsprop("sum"), "h keeps growing as in AdaGrad: make it a moving average, "
                           "h = decay_rate * h + (1 - decay_rate) * grad**2"),
         (_rmsprop("no 1 - rho"), "weight the new squared gradient by (1 - decay_rate)"),
     ]
-
-    def check():
-        # Lenient tolerances so that eps = 1e-8 instead of 1e-7 passes too.
-        return _compare("RMSprop", rmsprop_class, lambda c: c(lr=LR, decay_rate=0.99),
-                        _rmsprop(), mistakes, rtol=1e-5, atol=1e-5)
-
-    return run_check("RMSprop", check)
+    # Lenient tolerances: eps = 1e-8 instead of 1e-7, inside the square root or outside, passes.
+    runs = [({"lr": LR, "decay_rate": 0.99}, 1.0, 1e-5, 1e-5),
+            ({"lr": 0.05, "decay_rate": 0.9}, 1.0, 1e-5, 1e-5)]
+    return run_check("RMSprop", lambda: _compare("RMSprop", rmsprop_class, _rmsprop(),
+                                                 mistakes, runs))
 
 
 # --- Adam ----------------------------------------------------------------------------------
 
 def _adam(mistake=None):
-    def step(p, g, state, t, beta1=0.9, beta2=0.999, eps=1e-8):
-        m = beta1 * _state(state, "m", p) + (1 - beta1) * g
-        v = beta2 * _state(state, "v", p) + (1 - beta2) * g * g
-        state["m"], state["v"] = m, v
-        if mistake == "t stays 1":
-            t = 1
-        if mistake == "no correction":
-            m_hat, v_hat = m, v
-        elif mistake == "only m":
-            m_hat, v_hat = m / (1 - beta1**t), v
-        else:
-            m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
-        return p - LR * m_hat / (np.sqrt(v_hat) + eps)
-    return step
+    def factory(lr, beta1, beta2, eps=1e-8):
+        counter = [0]  # one counter for all keys, bumped per key: the "t per key" mistake
+
+        def step(p, g, state, t):
+            m = beta1 * _state(state, "m", p) + (1 - beta1) * g
+            v = beta2 * _state(state, "v", p) + (1 - beta2) * g * g
+            state["m"], state["v"] = m, v
+            counter[0] += 1
+            t = {"t stays 1": 1, "t from 0": t - 1, "t per key": counter[0]}.get(mistake, t)
+            if mistake == "no correction":
+                m_hat, v_hat = m, v
+            elif mistake == "only m":
+                m_hat, v_hat = m / (1 - beta1**t), v
+            else:
+                m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+            if mistake == "eps inside":
+                return p - lr * m_hat / np.sqrt(v_hat + eps)
+            return p - lr * m_hat / (np.sqrt(v_hat) + eps)
+        return step
+    return factory
 
 
 def check_adam(adam_class):
     """adam_class(lr=..., beta1=..., beta2=...) with update(params, grads) must count the steps
-    t = 1, 2, ... and do m <- beta1 m + (1 - beta1) g;  v <- beta2 v + (1 - beta2) g**2;
-    p <- p - lr * m_hat / (sqrt(v_hat) + eps) with m_hat = m / (1 - beta1**t) and
-    v_hat = v / (1 - beta2**t)."""
+    t = 1, 2, ... (one counter for all keys) and do m <- beta1 m + (1 - beta1) g;
+    v <- beta2 v + (1 - beta2) g**2;  p <- p - lr * m_hat / (sqrt(v_hat) + eps) with
+    m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t), changing params in place."""
     mistakes = [
         (_adam("no correction"), "no bias correction: divide m by (1 - beta1**t) and v by "
                                  "(1 - beta2**t)"),
         (_adam("only m"), "correct v too: v_hat = v / (1 - beta2**t)"),
         (_adam("t stays 1"), "the step counter t must grow by 1 at every update (t = 1 at the "
                              "first)"),
+        (_adam("t from 0"), "the counter is 0 at the first update, which divides by "
+                            "1 - beta1**0 = 0: add 1 to t before using it, so that t = 1 at "
+                            "the first update"),
+        (_adam("t per key"), "t grows once per key, not once per update: bump the one "
+                             "counter before the loop over the keys"),
+        (_adam("eps inside"), "eps goes outside the square root: m_hat / (sqrt(v_hat) + eps)"),
     ]
+    # The third run has gradients of about 1e-3, where sqrt(v_hat) is too, so that eps inside
+    # the square root (sqrt(1e-6 + 1e-8)) is 0.5% off while eps = 1e-7 for 1e-8 is 1e-4 off.
+    runs = [({"lr": LR, "beta1": 0.9, "beta2": 0.999}, 1.0, 1e-6, 1e-9),
+            ({"lr": 0.05, "beta1": 0.8, "beta2": 0.99}, 1.0, 1e-6, 1e-9),
+            ({"lr": LR, "beta1": 0.9, "beta2": 0.999}, 1e-3, 1e-3, 1e-9)]
 
     def check():
         with np.errstate(divide="ignore", invalid="ignore"):  # t = 0 divides by 1 - beta**0
-            return _compare("Adam", adam_class, lambda c: c(lr=LR, beta1=0.9, beta2=0.999),
-                            _adam(), mistakes, rtol=1e-6, atol=1e-9)
+            return _compare("Adam", adam_class, _adam(), mistakes, runs)
 
     return run_check("Adam", check)

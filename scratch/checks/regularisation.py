@@ -16,23 +16,28 @@ __all__ = ["check_inverted_dropout", "check_split_validation", "check_lr_range",
            "SEARCH_RESULTS"]
 
 
-def _reference_mask(seed, shape, ratio):
-    """The mask a layer built with rng=seed draws first: kept where random >= ratio."""
-    return np.random.default_rng(seed).random(shape) >= ratio
-
-
 def _no_scratch_dropout():
-    """While the learner's layer runs, scratch's Dropout and this module's mask refuse to be
-    called (a wrapper around them would otherwise pass)."""
-    return refusing_calls([Dropout.forward, Dropout.backward, _reference_mask],
-                          "your layer calls scratch.layers.Dropout (or this check's reference): "
-                          "write forward and backward yourself")
+    """While the learner's layer runs, scratch's Dropout refuses to be called (a wrapper around
+    it would otherwise pass)."""
+    return refusing_calls([Dropout.forward, Dropout.backward],
+                          "your layer calls scratch.layers.Dropout: write forward and backward "
+                          "yourself")
+
+
+def _kept_within(fraction, expected, n):
+    """Whether a kept fraction over n units is within 5 standard errors of `expected`."""
+    return abs(fraction - expected) < 5 * np.sqrt(expected * (1 - expected) / n)
 
 
 def check_inverted_dropout(layer_class):
     """layer_class(dropout_ratio, rng): forward(x, train_flg=True) -> x * mask / (1 - ratio) in
-    training (mask = rng.random(x.shape) >= ratio, a new one at every call), x itself in
-    testing; backward(dout) -> dout * mask / (1 - ratio), with forward's mask."""
+    training (each unit kept with probability 1 - ratio, from the layer's rng, a new mask at
+    every call), x itself in testing; backward(dout) -> dout * mask / (1 - ratio), with
+    forward's mask.
+
+    Any standard way of drawing the mask passes (`rng.random(shape) >= ratio`, cs231n's
+    `rng.random(shape) < 1 - ratio`, `rng.binomial(1, 1 - ratio, shape)`): the mask is read off
+    the output (x has no zeros) and compared statistically, not with one exact draw."""
 
     def check():
         if isinstance(layer_class, type) and issubclass(layer_class, Dropout):
@@ -54,27 +59,40 @@ def check_inverted_dropout(layer_class):
         with _no_scratch_dropout():
             layer = layer_class(ratio, rng=seed)
             out = np.asarray(layer.forward(x))
-        mask = _reference_mask(seed, x.shape, ratio)
+            same_seed = np.asarray(layer_class(ratio, rng=seed).forward(x))
         if not np.array_equal(x, x_before):
             raise Fail("forward changed its input x: return a new array")
         if out.shape != x.shape:
             raise Fail(f"forward should return x's shape {x.shape}, got {out.shape}")
-        if np.allclose(out, x * ~mask / (1 - ratio)) or np.allclose(out, x * ~mask):
-            raise Fail("a unit is kept with probability 1 - dropout_ratio: "
-                       "mask = self.rng.random(x.shape) >= dropout_ratio")
-        if np.allclose(out, x * mask):
+        kept = out != 0  # the learner's mask: x has no zero entries
+        if not kept.any():
+            raise Fail("the training forward returned only zeros: keep each unit with "
+                       "probability 1 - dropout_ratio and scale it by 1 / (1 - dropout_ratio)")
+        factor = out[kept] / x[kept]
+        if np.allclose(factor, 1.0):
             raise Fail("the training output should be divided by 1 - dropout_ratio "
                        "(x * mask alone is the book's form, which scales at test time)")
-        if np.allclose(out, x * mask * (1 - ratio)):
+        if np.allclose(factor, 1 - ratio):
             raise Fail("divide the kept units by 1 - dropout_ratio, do not multiply")
-        if not np.allclose(out, x * mask / (1 - ratio)):
+        if not np.allclose(factor, 1 / (1 - ratio)):
             raise Fail("in training draw mask = self.rng.random(x.shape) >= dropout_ratio from "
                        "the layer's rng (one call) and return x * mask / (1 - dropout_ratio)")
+        fraction = float(kept.mean())
+        if _kept_within(fraction, ratio, x.size):
+            raise Fail(f"your layer kept {fraction:.0%} of the units: a unit is kept with "
+                       "probability 1 - dropout_ratio, mask = self.rng.random(x.shape) >= "
+                       "dropout_ratio")
+        if not _kept_within(fraction, 1 - ratio, x.size):
+            raise Fail(f"your layer kept {fraction:.0%} of the units, where about "
+                       f"{1 - ratio:.0%} (1 - dropout_ratio) should be kept")
+        if not np.array_equal(out, same_seed):
+            raise Fail("two layers made with the same rng dropped different units: draw the "
+                       "mask from the layer's own generator, np.random.default_rng(rng)")
         with _no_scratch_dropout():
             dx = np.asarray(layer.backward(dout))
-        if np.allclose(dx, dout * mask):
+        if np.allclose(dx, dout * kept):
             raise Fail("backward must scale like forward: dout * mask / (1 - dropout_ratio)")
-        if not np.allclose(dx, dout * mask / (1 - ratio)):
+        if not np.allclose(dx, dout * kept / (1 - ratio)):
             raise Fail("backward must reuse the mask forward drew (keep it as self.mask), "
                        "not draw a new one: dout * mask / (1 - dropout_ratio)")
         with _no_scratch_dropout():

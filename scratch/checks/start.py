@@ -10,13 +10,18 @@ def check_class_counts(class_counts):
     """class_counts: a function t (N,) -> (10,) number of images of each digit."""
 
     def check():
-        (_, t), _ = load_mnist()
-        counts = class_counts(t)
-        if np.shape(counts) != (10,):
-            raise Fail(f"expected one count per digit, shape (10,), got {np.shape(counts)}")
-        if np.sum(counts) != len(t):
-            raise Fail(f"the counts should add up to {len(t)} training images")
-        expect_close(counts, np.bincount(t, minlength=10), "some counts are off: try np.bincount")
+        (_, t_train), (_, t_test) = load_mnist()
+        # A second set of labels (some digits absent), so that counts written in by hand fail.
+        other = np.random.default_rng(0).integers(2, 9, size=500)
+        for t, what in ((t_train, "training images"), (t_test, "test images"),
+                        (other, "labels of a second test")):
+            counts = class_counts(t)
+            if np.shape(counts) != (10,):
+                raise Fail(f"expected one count per digit, shape (10,), got {np.shape(counts)}")
+            if np.sum(counts) != len(t):
+                raise Fail(f"the counts should add up to {len(t)} {what}")
+            expect_close(counts, np.bincount(t, minlength=10),
+                         "some counts are off: try np.bincount")
 
     return run_check("class_counts", check)
 
@@ -25,8 +30,10 @@ def check_mean_image(mean_image):
     """mean_image: a function (x (N, 784), t (N,), digit) -> (784,) or (28, 28) mean image."""
 
     def check():
-        (x, t), _ = load_mnist()
-        for digit in (3, 7):
+        (x_train, t_train), (x_test, t_test) = load_mnist()
+        # Two data sets and two digits, so that an answer computed once and kept fails.
+        for (x, t), digit in (((x_train, t_train), 3), ((x_train, t_train), 7),
+                              ((x_test, t_test), 3)):
             expected = x[t == digit].mean(axis=0)
             got = np.asarray(mean_image(x, t, digit))
             if got.size != expected.size:

@@ -7,6 +7,8 @@ that no function of `scratch` can stand in for the learner's.
 import numpy as np
 
 from scratch.checks import Fail, refusing_calls, run_check
+from scratch.convnet import SimpleConvNet
+from scratch.nets import MultiLayerNet
 
 __all__ = ["check_confusion_matrix", "check_batched_accuracy"]
 
@@ -74,39 +76,49 @@ def check_batched_accuracy(batched_accuracy):
     (argmax of net.predict), computed on slices of at most batch_size rows."""
 
     def check():
-        rng = np.random.default_rng(71)
-        n, d, c, batch_size = 1003, 6, 5, 100
-        x, W = rng.standard_normal((n, d)), rng.standard_normal((d, c))
-        t = (x @ W).argmax(axis=1)
-        wrong = rng.random(n) < 0.3
-        wrong[-3:] = True  # the last, short batch is all wrong: averaging batches shows it
-        t[wrong] = (t[wrong] + 1) % c
-        expected = float(np.mean((x @ W).argmax(axis=1) == t))
-        net = _CountingNet(W)
-        got = batched_accuracy(net, x, t, batch_size)
-        if not net.batch_sizes:
-            raise Fail("call net.predict on slices of x, x[start:start + batch_size]")
-        if max(net.batch_sizes) > batch_size:
-            raise Fail(f"net.predict was given {max(net.batch_sizes)} rows at once: give it at "
-                       f"most batch_size = {batch_size} rows per call")
-        if sum(net.batch_sizes) != n:
-            raise Fail(f"net.predict saw {sum(net.batch_sizes)} rows in all, x has {n}: cover "
-                       "every row exactly once, including the last, shorter slice")
-        if np.ndim(got) != 0:
-            raise Fail(f"return one number, the fraction correct (got shape {np.shape(got)})")
-        starts = range(0, n, batch_size)
-        batch_means = np.mean([np.mean((x[s:s + batch_size] @ W).argmax(axis=1)
-                                       == t[s:s + batch_size]) for s in starts])
-        if np.isclose(got, batch_means):
-            raise Fail("you averaged the batches' accuracies, but the last batch has only "
-                       f"{n % batch_size} rows: count the correct predictions over all batches "
-                       "and divide by N once")
-        if np.isclose(got, expected * n):
-            raise Fail(f"divide the number of correct predictions by the number of samples "
-                       f"N = {n}")
-        if not np.isclose(got, expected, rtol=0, atol=1e-12):
-            raise Fail("the accuracy is the number of rows whose largest score is at t, "
-                       "divided by N")
-        return f"({n} samples in {len(net.batch_sizes)} batches)"
+        note = _batched_case(batched_accuracy, 100)
+        # Another batch size, so that a function fixing its own slices of 100 fails.
+        _batched_case(batched_accuracy, 64)
+        return note
 
     return run_check("batched_accuracy", check)
+
+
+def _batched_case(batched_accuracy, batch_size):
+    rng = np.random.default_rng(71)
+    n, d, c = 1003, 6, 5
+    x, W = rng.standard_normal((n, d)), rng.standard_normal((d, c))
+    t = (x @ W).argmax(axis=1)
+    wrong = rng.random(n) < 0.3
+    wrong[-3:] = True  # the last, short batch is all wrong: averaging batches shows it
+    t[wrong] = (t[wrong] + 1) % c
+    expected = float(np.mean((x @ W).argmax(axis=1) == t))
+    net = _CountingNet(W)
+    with refusing_calls([SimpleConvNet.accuracy, MultiLayerNet.accuracy],
+                        "your code calls a scratch network's accuracy: slice x and count "
+                        "the correct predictions yourself"):
+        got = batched_accuracy(net, x, t, batch_size)
+    if not net.batch_sizes:
+        raise Fail("call net.predict on slices of x, x[start:start + batch_size]")
+    if max(net.batch_sizes) > batch_size:
+        raise Fail(f"net.predict was given {max(net.batch_sizes)} rows at once: give it at "
+                   f"most batch_size = {batch_size} rows per call")
+    if sum(net.batch_sizes) != n:
+        raise Fail(f"net.predict saw {sum(net.batch_sizes)} rows in all, x has {n}: cover "
+                   "every row exactly once, including the last, shorter slice")
+    if np.ndim(got) != 0:
+        raise Fail(f"return one number, the fraction correct (got shape {np.shape(got)})")
+    starts = range(0, n, batch_size)
+    batch_means = np.mean([np.mean((x[s:s + batch_size] @ W).argmax(axis=1)
+                                   == t[s:s + batch_size]) for s in starts])
+    if np.isclose(got, batch_means):
+        raise Fail("you averaged the batches' accuracies, but the last batch has only "
+                   f"{n % batch_size} rows: count the correct predictions over all batches "
+                   "and divide by N once")
+    if np.isclose(got, expected * n):
+        raise Fail(f"divide the number of correct predictions by the number of samples "
+                   f"N = {n}")
+    if not np.isclose(got, expected, rtol=0, atol=1e-12):
+        raise Fail("the accuracy is the number of rows whose largest score is at t, "
+                   "divided by N")
+    return f"({n} samples in {len(net.batch_sizes)} batches)"

@@ -16,6 +16,11 @@ shown when a wrong forward reaches it. So this counts hints, not lines:
 Used as a pytest plugin (`-p tests.notebooks.hint_coverage`), it prints the unreached hints at
 the end; tests/notebooks/test_hint_coverage.py runs the checks' tests with it and requires
 every hint reached.
+
+It also prints each check's catalogue of attempts (the cases its tests hand to
+`expect_verdicts`, recorded in tests/notebooks/check_output.py's ATTEMPTS): how many right
+solutions, mistakes and shortcuts, and which of the SHORTCUT_KINDS were tried. A check of
+scratch/checks that no catalogue names is listed, and test_hint_coverage.py fails on it.
     make hint-coverage       # the report (also: python tests/notebooks/hint_coverage.py)
 """
 
@@ -38,6 +43,12 @@ UNREACHABLE = {
     ("initialisation.py", "the activations do not keep their size"):
         "a measurement that shows the formula checked exactly just before at work; a "
         "leaky_he_std that passed the exact values cannot fail it",
+    ("batchnorm.py", "dx differs from the numerical gradient"):
+        "the success note of check_batchnorm_backward's last expect_gradients: dx was compared "
+        "just before with the same max_rel_error and tolerance, in the hint naming every part",
+    ("batchnorm.py", "dx differs from the node-by-node gradient"):
+        "the success note of check_layer_norm's last expect_gradients, after the same "
+        "comparison in the hint naming every part",
     ("regularisation.py", "the mean of the training output should be"):
         "a measurement over 200,000 units that confirms the exact comparison with "
         "x * mask / (1 - p) just before; only a layer that behaves differently on a larger "
@@ -170,6 +181,7 @@ class HintRecorder:
         return all_hints, unreached
 
     def pytest_terminal_summary(self, terminalreporter):
+        self.catalogue_report(terminalreporter.write_line)
         all_hints, unreached = self.report()
         excused = sum(1 for h in all_hints if h.unreachable_reason())
         write = terminalreporter.write_line
@@ -178,6 +190,34 @@ class HintRecorder:
               f"unreached: {len(unreached)}")
         for hint in unreached:
             write(f"  unreached: {hint}")
+
+
+    @staticmethod
+    def catalogue_report(write):
+        from tests.notebooks.check_output import ATTEMPTS, SHORTCUT_KINDS
+
+        by_check = {}
+        for check, kind in ATTEMPTS:
+            by_check.setdefault(check, []).append(kind)
+        write("catalogue of attempts per check (right, mistakes, shortcuts: kinds tried of "
+              f"{len(SHORTCUT_KINDS)}):")
+        for check in check_names():
+            kinds = by_check.get(check, [])
+            tried = sorted({k for k in kinds if k in SHORTCUT_KINDS}, key=SHORTCUT_KINDS.index)
+            shortcuts = sum(k in SHORTCUT_KINDS for k in kinds)
+            write(f"  {check}: {kinds.count('right')} right, {kinds.count('mistake')} mistakes, "
+                  f"{shortcuts} shortcuts: {len(tried)} kinds"
+                  + (f" ({', '.join(tried)})" if tried else ""))
+        missing = [check for check in check_names() if check not in by_check]
+        write(f"checks without a catalogue: {len(missing)}"
+              + (f" ({', '.join(missing)})" if missing else ""))
+
+
+def check_names():
+    """Every check function of scratch/checks: each topic module's top-level `check_*`."""
+    return [node.name for path in sorted(CHECKS.glob("*.py")) if path.name != "__init__.py"
+            for node in ast.parse(path.read_text()).body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("check_")]
 
 
 _recorder = HintRecorder()

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from scratch.checks.activations import check_leaky_relu, check_tanh
-from tests.notebooks.check_output import NOT_IMPLEMENTED, one_line
+from tests.notebooks.check_output import NOT_IMPLEMENTED, expect_verdicts, one_line
 
 
 class LeakyRelu:
@@ -181,3 +181,78 @@ class TanhForgetsDout(Tanh):
 def test_wrong_forward_and_wrong_backward_values_get_their_hint(capsys, check, layer, line):
     assert not check(layer)
     assert one_line(capsys) == line
+
+
+# --- the catalogue: right answers in other styles and the shortcuts ------------------------
+
+class LeakyReluWithMaximum(LeakyRelu):
+    """Another right style: max(x, alpha x) and a slope array."""
+
+    def forward(self, x):
+        self.slope = np.where(x > 0, 1.0, self.alpha)
+        return np.maximum(x, self.alpha * x)
+
+    def backward(self, dout):
+        return dout * self.slope
+
+
+class IgnoresAlpha(LeakyRelu):
+    def __init__(self, alpha=0.01):
+        super().__init__(0.1)  # the check's alpha, whatever it is given
+
+
+class NumericalBackward(LeakyRelu):
+    """Lets scratch's numerical gradient do backward's work."""
+
+    def forward(self, x):
+        self.x = x.copy()
+        return super().forward(x)
+
+    def backward(self, dout):
+        from scratch.gradient import eval_numerical_gradient_array
+
+        x = self.x.copy()
+        return eval_numerical_gradient_array(
+            lambda: np.where(x > 0, x, self.alpha * x), x, dout)
+
+
+class TanhFromExp(Tanh):
+    def forward(self, x):
+        e = np.exp(-2 * x)
+        self.out = (1 - e) / (1 + e)
+        return self.out
+
+
+class NumericalTanh(Tanh):
+    def forward(self, x):
+        self.x = x.copy()
+        return super().forward(x)
+
+    def backward(self, dout):
+        from scratch.gradient import numerical_gradient
+
+        x = self.x.copy()
+        return numerical_gradient(lambda _: float(np.sum(np.tanh(x) * dout)), x)
+
+
+def test_leaky_relu_catalogue(capsys):
+    cases = [
+        (LeakyRelu, None),
+        (LeakyReluWithMaximum, None),
+        (ReluInDisguise, "should pass 0.1 * dout back, not 0"),
+        (SlopeOnWrongSide, "the slopes are swapped"),
+        (IgnoresAlpha, "made with alpha=0.3, your layer still uses another slope",
+         "ignores a hyperparameter"),
+        (NumericalBackward, "calls scratch.gradient's numerical gradient", "wrapper"),
+    ]
+    expect_verdicts(check_leaky_relu, cases, capsys, "LeakyRelu: OK (max rel. error < 1e-7)")
+
+
+def test_tanh_catalogue(capsys):
+    cases = [
+        (Tanh, None),
+        (TanhFromExp, None),
+        (TanhMissingSquare, "the derivative is 1 - y**2 (squared), not 1 - y"),
+        (NumericalTanh, "calls scratch.gradient's numerical gradient", "wrapper"),
+    ]
+    expect_verdicts(check_tanh, cases, capsys, "Tanh: OK (max rel. error < 1e-7)")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from scratch.checks.affine_softmax import check_softmax_loss_grad, check_torch_style_affine
-from tests.notebooks.check_output import NOT_IMPLEMENTED, one_line
+from tests.notebooks.check_output import NOT_IMPLEMENTED, expect_verdicts, one_line
 
 
 class TorchStyleAffine:
@@ -182,3 +182,82 @@ class DbWrongValues(TorchStyleAffine):
 def test_affine_check_wrong_forward_and_wrong_values(capsys, layer, hint):
     assert not check_torch_style_affine(layer)
     assert one_line(capsys) == f"TorchStyleAffine.backward: not yet - {hint}"
+
+
+# --- the catalogue: right answers in other styles and the shortcuts ------------------------
+
+class EinsumAffine(TorchStyleAffine):
+    """Another right style: einsum, and x kept in its own shape."""
+
+    def forward(self, x):
+        self.x = x
+        return np.einsum("nd,md->nm", x.reshape(len(x), -1), self.W) + self.b
+
+    def backward(self, dout):
+        x2d = self.x.reshape(len(self.x), -1)
+        self.dW, self.db = np.einsum("nm,nd->md", dout, x2d), np.sum(dout, axis=0)
+        return np.einsum("nm,md->nd", dout, self.W).reshape(self.x.shape)
+
+
+class AroundScratchsAffine:
+    """Composition: scratch's Affine on W.T does the work."""
+
+    def __init__(self, W, b):
+        from scratch.layers import Affine
+
+        self.inner = Affine(W.T.copy(), b)
+
+    def forward(self, x):
+        return self.inner.forward(x)
+
+    def backward(self, dout):
+        dx = self.inner.backward(dout)
+        self.dW, self.db = self.inner.dW.T, self.inner.db
+        return dx
+
+
+def _from_softmax_with_loss(y, t):
+    """Reads the gradient off scratch's SoftmaxWithLoss, fed y as its stored output."""
+    from scratch.layers import SoftmaxWithLoss
+
+    layer = SoftmaxWithLoss()
+    layer.forward(np.log(y), t)
+    return layer.backward(1.0)
+
+
+def _divided_first(y, t):
+    dx = y / len(t)
+    dx[np.arange(len(t)), t] -= 1 / len(t)
+    return dx
+
+
+_kept = {}
+
+
+def _kept_from_the_first_call(y, t):
+    """Computes the first answer and returns it again: hard-coded for the check's input."""
+    _kept.setdefault("dx", softmax_loss_grad(y, t))
+    return _kept["dx"]
+
+
+def test_torch_style_affine_catalogue(capsys):
+    cases = [
+        (TorchStyleAffine, None),
+        (EinsumAffine, None),
+        (NoReshape, "dx must have x's shape (2, 1, 3, 4), not the flattened"),
+        (AroundScratchsAffine, "your code calls scratch's Affine", "wrapper"),
+    ]
+    expect_verdicts(check_torch_style_affine, cases, capsys,
+                    "TorchStyleAffine.backward: OK (max rel. error < 1e-7)")
+
+
+def test_softmax_loss_grad_catalogue(capsys):
+    cases = [
+        (softmax_loss_grad, None),
+        (_divided_first, None),
+        (not_divided, "divide by the batch size N = 5"),
+        (_from_softmax_with_loss, "your code calls scratch's SoftmaxWithLoss", "wrapper"),
+        (_kept_from_the_first_call, "dx must have y's shape (7, 3)", "hard-coded"),
+    ]
+    expect_verdicts(check_softmax_loss_grad, cases, capsys,
+                    "softmax_loss_grad: OK (max rel. error < 1e-7)")

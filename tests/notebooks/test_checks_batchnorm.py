@@ -67,22 +67,40 @@ def test_batchnorm_backward(capsys):
         dout *= gamma
         return _compact(dout / gamma, x_hat, std, gamma)
 
+    def everything_wrong(dout, x_hat, std, gamma):
+        dx_hat = gamma * dout
+        dx = (dx_hat + x_hat * (dx_hat * x_hat).mean(axis=0)) / std
+        return dx, dout.sum(axis=0), (dout * x_hat).sum(axis=0)
+
+    def not_a_sum(dout, x_hat, std, gamma):
+        dx, dg, db = _compact(dout, x_hat, std, gamma)
+        return dx + 0.1 * x_hat**2, dg, db
+
     def sign(dout, x_hat, std, gamma):
         dx, dg, db = _compact(dout, x_hat, std, gamma)
         return -dx, dg, db
 
     cases = [
         (_compact, None),
-        (with_scratch, "your code calls scratch's BatchNormalization"),
-        (constants, "as if the mean and the variance were constants"),
-        (mean_only, "the variance's is missing"),
+        (with_scratch, "your code calls scratch's BatchNormalization", "wrapper"),
+        (constants, "dbeta is right; dgamma is right; in dx the direct path dxn / std is right, "
+         "the mean's path -mean(dxn) / std is missing, the variance's path -xn * mean(dxn * "
+         "xn) / std is missing (in training the mean and the variance depend on x too)"),
+        (mean_only, "the mean's path -mean(dxn) / std is right, the variance's path -xn * "
+         "mean(dxn * xn) / std is missing"),
+        (everything_wrong, "dbeta differs: it is the sum of dout over the batch; dgamma "
+         "differs: it is the sum of dout * xn over the batch; in dx the direct path dxn / std "
+         "is right, the mean's path -mean(dxn) / std is missing, the variance's path -xn * "
+         "mean(dxn * xn) / std has the wrong sign"),
         (no_std, "divide by std"),
         (wrong_axis, "dgamma should have shape (4,), got (6,): sum over the batch"),
-        (mean_beta, "dbeta is the sum of dout over the batch"),
+        (mean_beta, "dbeta differs: it is the sum of dout over the batch"),
         (in_place, "changed one of its arguments in place"),
         (lambda *a: _compact(*a)[0], "return three arrays"),
         (lambda *a: _compact(*a)[:2], "return three arrays"),
-        (sign, "dx differs from the numerical gradient"),
+        (sign, "in dx the direct path dxn / std has the wrong sign, the mean's path -mean(dxn) "
+         "/ std has the wrong sign"),
+        (not_a_sum, "dx differs from the numerical gradient"),
         (_stub, NOT_IMPLEMENTED),
     ]
     expect_verdicts(check_batchnorm_backward, cases, capsys,
@@ -130,6 +148,17 @@ def test_layer_norm(capsys):
     class Sub(BatchNormalization):
         pass
 
+    class AroundScratchs(GoodLayerNorm):
+        """Composition: scratch's batch norm on the transposed x does the work."""
+
+        def __init__(self, gamma, beta):
+            self.inner = BatchNormalization(np.ones(6), np.zeros(6))
+            super().__init__(gamma, beta)
+
+        def forward(self, x):
+            self.inner.forward(x.T)
+            return super().forward(x)
+
     class Stub(GoodLayerNorm):
         forward = _stub
 
@@ -137,10 +166,14 @@ def test_layer_norm(capsys):
         (GoodLayerNorm, None),
         (make(axis=0), "that normalises every feature over the batch (axis 0)"),
         (make(eps=1.0), "forward: normalise each row"),
-        (make(full_backward=False), "their paths add two terms, as in batch norm, along axis 1"),
-        (NoDbeta, "self.dbeta is the sum of dout over the batch"),
+        (make(full_backward=False), "in dx the direct path dxn / std is right, the mean's path "
+         "-mean(dxn) / std is missing, the variance's path -xn * mean(dxn * xn) / std is "
+         "missing"),
+        (NoDbeta, "self.dbeta differs: it is the sum of dout over the batch (axis 0); "
+         "self.dgamma is right; dx is right"),
         (Transposed, "dx should have x's shape (6, 4), got (4, 6)"),
-        (Sub, "subclasses scratch's BatchNormalization"),
+        (Sub, "subclasses scratch's BatchNormalization", "subclass"),
+        (AroundScratchs, "your code calls scratch's BatchNormalization", "wrapper"),
         (Stub, NOT_IMPLEMENTED),
     ]
     expect_verdicts(check_layer_norm, cases, capsys, "LayerNorm: OK (max rel. error < 1e-7)")
@@ -181,8 +214,8 @@ def test_wrong_values_of_dgamma_and_dx_get_their_hint(capsys):
         return dx, (dout * x_hat).mean(axis=0), db
 
     assert not check_batchnorm_backward(dgamma_mean)
-    assert one_line(capsys) == ("batchnorm_backward: not yet - dgamma is the sum of dout * xn "
-                                "over the batch")
+    assert one_line(capsys) == ("batchnorm_backward: not yet - dbeta is right; dgamma differs: "
+                                "it is the sum of dout * xn over the batch; dx is right")
 
     class DgammaWithoutXn(GoodLayerNorm):
         def backward(self, dout):
@@ -194,6 +227,10 @@ def test_wrong_values_of_dgamma_and_dx_get_their_hint(capsys):
         def backward(self, dout):
             return 1.01 * super().backward(dout)
 
+    class DxNotASum(GoodLayerNorm):
+        def backward(self, dout):
+            return super().backward(dout) + 0.1 * self.x_hat**2
+
     class EpsOfTheBatchSize(GoodLayerNorm):
         """Right for the batch of 6, but its eps grows when the batch shrinks: a sample's
         output then depends on how many samples came with it."""
@@ -203,8 +240,14 @@ def test_wrong_values_of_dgamma_and_dx_get_their_hint(capsys):
             return super().forward(x)
 
     for cls, hint in [
-        (DgammaWithoutXn, "self.dgamma is the sum of dout * xn over the batch (axis 0)"),
-        (DxSlightlyOff, "dx differs from the node-by-node gradient"),
+        (DgammaWithoutXn, "self.dbeta is right; self.dgamma differs: it is the sum of dout * xn "
+                          "over the batch (axis 0); dx is right"),
+        (DxSlightlyOff, "self.dbeta is right; self.dgamma is right; in dx the direct path dxn "
+                        "/ std is 1.01 times what it should be, the mean's path -mean(dxn) / "
+                        "std is 1.01 times what it should be, the variance's path -xn * "
+                        "mean(dxn * xn) / std is 1.01 times what it should be"),
+        (DxNotASum, "self.dbeta is right; self.dgamma is right; dx differs from the "
+                    "node-by-node gradient"),
         (EpsOfTheBatchSize, "a sample's output must not depend on the other samples of its "
                             "batch"),
     ]:

@@ -6,7 +6,7 @@ import pytest
 
 from scratch.checks.gradient_check import check_centred_gradient, check_sparse_check
 from scratch.gradient import eval_numerical_gradient_array, numerical_gradient, rel_error
-from tests.notebooks.check_output import one_line
+from tests.notebooks.check_output import expect_verdicts, one_line
 
 # ---------------------------------------------------------------------------------------------
 # Exercise 1: centred_gradient(f, x, h)
@@ -218,3 +218,84 @@ def test_sparse_check_that_compares_the_wrong_entry(capsys):
     assert line.startswith("sparse_check: not yet - the gradient here is right, but your error "
                            "is "), line
     assert line.endswith("compare analytic[i] with (f(x + h) - f(x - h)) / (2h) at the same i")
+
+
+# --- the catalogue: right answers in other styles and the shortcuts ------------------------
+
+def centred_flat(f, x, h=1e-4):
+    """Another right style: a flat view and a while loop."""
+    grad, flat, i = np.zeros_like(x), x.reshape(-1), 0
+    while i < flat.size:
+        old = flat[i]
+        flat[i] = old + h
+        f_plus = f(x)
+        flat[i] = old - h
+        grad.reshape(-1)[i] = (f_plus - f(x)) / (2 * h)
+        flat[i] = old
+        i += 1
+    return grad
+
+
+def divides_by_a_fixed_2h(f, x, h=1e-4):
+    return centred(f, x, h) * h / 1e-4
+
+
+def centred_fixed_h(f, x, h=1e-4):
+    return centred(f, x, 1e-4)
+
+
+def test_centred_gradient_catalogue(capsys):
+    cases = [
+        (centred, None),
+        (centred_flat, None),
+        (forward, "that is a one-sided difference"),
+        (divides_by_a_fixed_2h, "for a vector x and h=0.01 your gradient differs from "
+                                "numerical_gradient"),
+        (centred_fixed_h, "called with h=0.01, your function still steps by 0.0001",
+         "ignores a hyperparameter"),
+        (numerical_gradient, "your code calls scratch.gradient to do the work", "wrapper"),
+        (lambda f, x, h: eval_numerical_gradient_array(lambda: f(x), x, 1.0, h),
+         "your code calls scratch.gradient to do the work", "saved reference"),
+    ]
+    expect_verdicts(check_centred_gradient, cases, capsys,
+                    "centred_gradient: OK (max rel. error < 1e-7)")
+
+
+def sparse_flat(f, x, analytic, num_checks, rng, h=1e-5):
+    """Another right style: flat indices drawn at once."""
+    errors = []
+    for k in rng.integers(x.size, size=num_checks):
+        i = np.unravel_index(k, x.shape)
+        old = x[i]
+        x[i] = old + h
+        plus = f(x)
+        x[i] = old - h
+        minus = f(x)
+        x[i] = old
+        n = (plus - minus) / (2 * h)
+        errors.append(abs(analytic[i] - n) / (abs(analytic[i]) + abs(n)))
+    return max(errors)
+
+
+def test_sparse_check_catalogue(capsys):
+    def fixed_count(f, x, analytic, num_checks, rng, h=1e-5):
+        return sparse(f, x, analytic, 10, rng, h)
+
+    def fixed_h(f, x, analytic, num_checks, rng, h=1e-5):
+        return sparse(f, x, analytic, num_checks, rng, 1e-5)
+
+    def with_scratch(f, x, analytic, num_checks, rng, h=1e-5):
+        return rel_error(analytic, numerical_gradient(f, x, h))
+
+    cases = [
+        (sparse, None),
+        (sparse_flat, None),
+        (_not_restored, "x was changed"),
+        (_fresh_rng, "draw the entries with the rng you are given"),
+        (fixed_count, "f was evaluated 20 times for num_checks=7", "ignores a hyperparameter"),
+        (fixed_h, "called with h=1e-3, your function nudged x by 1e-05",
+         "ignores a hyperparameter"),
+        (with_scratch, "your code calls scratch.gradient to do the work", "wrapper"),
+    ]
+    expect_verdicts(check_sparse_check, cases, capsys,
+                    "sparse_check: OK (10 entries of 1,200, f evaluated 20 times)")

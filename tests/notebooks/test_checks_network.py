@@ -90,8 +90,27 @@ def test_input_gradient_right_answer(capsys):
             dout = layer.backward(dout)
         return dout
 
-    assert check_input_gradient(solution)
-    assert one_line(capsys) == "input_gradient: OK (max rel. error < 1e-7)"
+    def with_a_list(layers, last_layer, x, t):
+        _forward(layers, last_layer, x, t)
+        dout = last_layer.backward(1.0)
+        for name in list(layers)[::-1]:
+            dout = layers[name].backward(dout)
+        return dout
+
+    def via_reference(layers, last_layer, x, t):
+        from scratch.checks.network import reference_mlp
+
+        solution(layers, last_layer, x, t)  # every backward once, in order, for show
+        affines = [layer for layer in layers.values() if hasattr(layer, "W")]
+        return reference_mlp(x, t, [a.W for a in affines], [a.b for a in affines])[2]
+
+    cases = [
+        (solution, None),
+        (with_a_list, None),
+        (via_reference, "(or this check's reference)", "saved reference"),
+    ]
+    expect_verdicts(check_input_gradient, cases, capsys,
+                    "input_gradient: OK (max rel. error < 1e-7)")
 
 
 def test_input_gradient_mistakes(capsys):
@@ -185,8 +204,22 @@ def _three_layer_class(nb, *, relu2=True, bias_init=0.0, copies=False, keys=None
 
 
 def test_three_layer_net_right_answer(nb, capsys):
-    assert check_three_layer_net(_three_layer_class(nb))
-    assert one_line(capsys) == "ThreeLayerNet: OK (max rel. error < 1e-7)"
+    class InALoop(nb["LayerNet"]):
+        def __init__(self, input_size, hidden1, hidden2, output_size, weight_init_std=0.01,
+                     rng=0):
+            rng = np.random.default_rng(rng)
+            sizes = [input_size, hidden1, hidden2, output_size]
+            self.params, self.layers = {}, OrderedDict()
+            for i in (1, 2, 3):
+                self.params[f"W{i}"] = weight_init_std * rng.standard_normal(sizes[i - 1:i + 1])
+                self.params[f"b{i}"] = np.zeros(sizes[i])
+                self.layers[f"Affine{i}"] = Affine(self.params[f"W{i}"], self.params[f"b{i}"])
+                if i < 3:
+                    self.layers[f"Relu{i}"] = Relu()
+            self.last_layer = SoftmaxWithLoss()
+
+    expect_verdicts(check_three_layer_net, [(_three_layer_class(nb), None), (InALoop, None)],
+                    capsys, "ThreeLayerNet: OK (max rel. error < 1e-7)")
 
 
 def test_three_layer_net_mistakes(nb, capsys):
@@ -233,11 +266,32 @@ def test_three_layer_net_mistakes(nb, capsys):
             super().__init__(*sizes, weight_init_std, rng)
             del self.layers
 
+    class OwnInitOnScratchNets(MultiLayerNet):
+        __init__ = _three_layer_class(nb).__init__
+
+    class OwnInitOnDeepNet(nb["DeepNet"]):
+        __init__ = _three_layer_class(nb).__init__
+
+    def composing(inner):
+        """A LayerNet that builds `inner` inside and hands out its params and layers."""
+        class Composed(nb["LayerNet"]):
+            def __init__(self, input_size, hidden1, hidden2, output_size, weight_init_std=0.01,
+                         rng=0):
+                net = inner(input_size, [hidden1, hidden2], output_size,
+                            weight_init_std=weight_init_std, rng=rng)
+                self.params, self.layers, self.last_layer = net.params, net.layers, net.last_layer
+        return Composed
+
+    refused = "uses a network of scratch.nets or the notebook's DeepNet"
     cases = [
-        (FromScratchNets, "is a network of scratch.nets"),
-        (factory, "is a network of scratch.nets"),
-        (FromDeepNet, "is built with DeepNet"),
-        (CallsDeepNetInit, "is built with DeepNet"),
+        (FromScratchNets, refused, "subclass"),
+        (factory, refused, "wrapper"),
+        (FromDeepNet, refused, "subclass"),
+        (CallsDeepNetInit, refused, "saved reference"),
+        (composing(MultiLayerNet), refused, "wrapper"),
+        (composing(nb["DeepNet"]), refused, "wrapper"),
+        (OwnInitOnScratchNets, "is a network of scratch.nets", "subclass"),
+        (OwnInitOnDeepNet, "is built with DeepNet", "subclass"),
         (_three_layer_class(nb, keys=["W1", "b1", "W2", "b2"]),
          "params should have the keys ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'], got ['W1', 'W2', "
          "'b1', 'b2']"),
@@ -255,10 +309,7 @@ def test_three_layer_net_mistakes(nb, capsys):
         (_three_layer_class(nb, copies=True), "do the Affine layers use the arrays"),
         (StubNet, NOT_IMPLEMENTED),
     ]
-    for net_class, hint in cases:
-        assert not check_three_layer_net(net_class), hint
-        line = one_line(capsys)
-        assert line.startswith("ThreeLayerNet: not yet - ") and hint in line, line
+    expect_verdicts(check_three_layer_net, cases, capsys, name="ThreeLayerNet")
 
 
 def test_three_layer_net_unseeded_weights_are_caught(nb, capsys):
@@ -296,9 +347,24 @@ def _errors_solution(net, x, t):
 
 
 def test_gradient_errors_right_answer(capsys):
-    assert check_gradient_errors(_errors_solution)
-    assert one_line(capsys) == (
-        "gradient_errors: OK (a correct network and two with one wrong gradient)")
+    def with_a_loop(net, x, t):
+        backprop, errors = net.gradient(x, t), {}
+        for key in net.params:
+            numeric = numerical_gradient(lambda _: net.loss(x, t), net.params[key], h=1e-5)
+            errors[key] = float(rel_error(backprop[key], numeric))
+        return errors
+
+    def hard_coded(net, x, t):  # the answer for the correct network, whatever net is
+        return dict.fromkeys(net.params, 1e-10)
+
+    cases = [
+        (_errors_solution, None),
+        (with_a_loop, None),
+        (hard_coded, "this network's gradient of 'W2' is wrong, but your error for it is "
+                     "1.0e-10", "hard-coded"),
+    ]
+    expect_verdicts(check_gradient_errors, cases, capsys,
+                    "gradient_errors: OK (a correct network and two with one wrong gradient)")
 
 
 def test_gradient_errors_finds_the_suspect_nets_bug(nb):
@@ -334,7 +400,7 @@ def test_gradient_errors_mistakes(capsys):
         numeric = {k: numerical_gradient(lambda _: net.loss(x, t), p, h=1e-5)
                    for k, p in net.params.items()}
         return {k: rel_error(g[k], numeric[keys[(i + 2) % len(keys)]])
-                if g[k].shape == numeric[keys[(i + 2) % len(keys)]].shape else 1.0
+                if g[k].shape == numeric[keys[(i + 2) % len(keys)]].shape else 0.5
                 for i, k in enumerate(keys)}
 
     def forward_difference(net, x, t):
@@ -349,6 +415,12 @@ def test_gradient_errors_mistakes(capsys):
                 p[i] = old
             errors[key] = rel_error(g[key], numeric)
         return errors
+
+    def on_a_copy(net, x, t):  # nudges a copy, which net.loss never reads
+        g = net.gradient(x, t)
+        return {k: rel_error(g[k], numerical_gradient(lambda _: net.loss(x, t), p.copy(),
+                                                      h=1e-5))
+                for k, p in net.params.items()}
 
     def leaves_params_nudged(net, x, t):
         errors = _errors_solution(net, x, t)
@@ -370,6 +442,7 @@ def test_gradient_errors_mistakes(capsys):
                   "'b2', 'b3'], got list"),
         (shifted_keys, "is right, but your error for it is"),
         (forward_difference, "is right, but your error for it is"),
+        (on_a_copy, "Was numerical_gradient given a copy of net.params[key]?"),
         (leaves_params_nudged, "net.params changed"),
         (misses_the_bug, "this network's gradient of 'W2' is wrong, but your error"),
         (rounded, "but rel_error(backprop, numeric) is"),

@@ -16,7 +16,7 @@ import pytest
 
 import scratch.layers
 import scratch.optimizers
-from tests.notebooks.check_output import one_line
+from tests.notebooks.check_output import one_line, record
 
 CHECKS = Path(__file__).resolve().parents[2] / "scratch" / "checks"
 # The class an exercise asks for: the scratch class that does the same under another name.
@@ -85,6 +85,8 @@ def _wrapper(cls):
 @pytest.mark.parametrize(("module", "check", "cls"), _refusable(),
                          ids=[f"{check}-{cls.__name__}" for _, check, cls in _refusable()])
 def test_a_class_built_on_scratchs_own_is_refused(module, check, cls, make, capsys):
-    passed = getattr(importlib.import_module(f"scratch.checks.{module}"), check)(make(cls))
+    check_function = getattr(importlib.import_module(f"scratch.checks.{module}"), check)
+    record(check_function, "subclass" if make is _subclass else "wrapper")
+    passed = check_function(make(cls))
     line = one_line(capsys)
     assert not passed and " not yet - " in line and "scratch" in line, line

@@ -96,13 +96,44 @@ class _Stub(_dropout()):
         raise NotImplementedError
 
 
+class _Cs231n(_dropout()):
+    """cs231n's way: a keep-probability mask that carries the scaling."""
+
+    def forward(self, x, train_flg=True):
+        if not train_flg:
+            return x
+        keep = 1 - self.dropout_ratio
+        self.mask = (self.rng.random(x.shape) < keep) / keep
+        return x * self.mask
+
+    def backward(self, dout):
+        return dout * self.mask
+
+
+class _GlobalRng(_dropout()):
+    """Draws from NumPy's global generator instead of the layer's own."""
+
+    def forward(self, x, train_flg=True):
+        if not train_flg:
+            return x
+        self.mask = np.random.random(x.shape) >= self.dropout_ratio  # noqa: NPY002 (the mistake)
+        return x * self.mask / (1 - self.dropout_ratio)
+
+
 def test_inverted_dropout(capsys):
     cases = [
         (_dropout(), None),
-        (Dropout, "is scratch.layers.Dropout"),
+        (_Cs231n, None),
+        (_dropout(keep=lambda draw, p: draw > p), None),
+        (_dropout(keep=lambda draw, p: draw < 1 - p), None),
+        (_dropout(train=lambda x, m, p: np.where(m, x / (1 - p), 0.0)), None),
+        (Dropout, "is scratch.layers.Dropout", "subclass"),
         (_dropout(test=lambda x, p: (1 - p) * x), "returns x unchanged"),
         (_dropout(test=lambda x, p: 2 * x), "should return x itself"),
         (_dropout(keep=lambda draw, p: draw < p), "kept with probability 1 - dropout_ratio"),
+        (_dropout(keep=lambda draw, p: draw >= 0.5), "kept 52% of the units, where about 70%"),
+        (_dropout(train=lambda x, m, p: 0 * x), "returned only zeros"),
+        (_GlobalRng, "two layers made with the same rng dropped different units"),
         (_dropout(train=lambda x, m, p: x * m), "should be divided by 1 - dropout_ratio"),
         (_dropout(train=lambda x, m, p: x * m * (1 - p)), "do not multiply"),
         (_dropout(train=lambda x, m, p: (x * m / (1 - p))[:, :5]), "should return x's shape"),
@@ -111,7 +142,7 @@ def test_inverted_dropout(capsys):
         (_dropout(back=lambda self, d, p: d * self.mask), "backward must scale like forward"),
         (_dropout(back=lambda self, d, p: d * (self.rng.random(d.shape) >= p) / (1 - p)),
          "must reuse the mask"),
-        (_Wrapper, "calls scratch.layers.Dropout"),
+        (_Wrapper, "calls scratch.layers.Dropout", "wrapper"),
         (_Once, "draw a new mask at every training forward"),
         (_Cycling, "draw a new, independent mask at every forward"),
         (_Stub, NOT_IMPLEMENTED),
@@ -191,8 +222,9 @@ def test_split_validation(capsys):
 
     cases = [
         (_split, None),
-        (split_validation, "that is scratch.trainer.split_validation"),
-        (lambda x, t, r, rng: split_validation(x, t, r, rng), "calls scratch.trainer.split_valid"),
+        (split_validation, "that is scratch.trainer.split_validation", "saved reference"),
+        (lambda x, t, r, rng: split_validation(x, t, r, rng), "calls scratch.trainer.split_valid",
+         "wrapper"),
         (every_fourth, "different rngs gave the same validation set"),
         (second_to_sixteenth, "different rngs gave the same validation set"),
         (fixed_seed, "different rngs gave the same validation set"),
@@ -250,6 +282,6 @@ def test_lr_range(capsys):
 @refuses_a_checks_own_function
 def test_lr_range_refuses_its_reference(capsys):
     cases = [(lambda results, top: _reference_lr_range(results, top),
-              "calls this check's reference")]
+              "calls this check's reference", "wrapper")]
     expect_verdicts(check_lr_range, cases, capsys,
                     "lr_range: OK (the learning rates of the best trials)")

@@ -190,3 +190,90 @@ def test_wrong_shapes_and_wrong_values_get_their_hint(capsys):
     assert lines(check_basket, no_bag_in_price) == (
         "basket: not yet - price should be (apple * apple_num + banana * banana_num + bag) "
         "* tax\n")
+
+
+# --- the catalogue: right answers in other styles and the shortcuts ------------------------
+
+def _numerical_graph(x, y, z):
+    from scratch.gradient import numerical_gradient
+
+    return tuple(numerical_gradient(lambda p: (p[0] * p[1] + p[2]) * p[0], np.array([x, y, z])))
+
+
+def test_graph_backward_catalogue(capsys):
+    def expanded(x, y, z):  # f = x**2 y + x z, differentiated as a polynomial
+        return 2 * x * y + z, x**2, x
+
+    cases = [
+        (expanded, None),
+        (_numerical_graph, "your code calls scratch.gradient's numerical gradient", "wrapper"),
+    ]
+    expect_verdicts(check_graph_backward, cases, capsys,
+                    "graph_backward: OK (max rel. error < 1e-7)")
+
+
+def test_muladd_backward_catalogue(capsys):
+    def with_layers(a, b, c, dout):
+        mul, add = MulLayer(), AddLayer()
+        add.forward(mul.forward(a, b), c)
+        dab, dc = add.backward(dout)
+        return (*mul.backward(dab), dc)
+
+    def numerical(a, b, c, dout):
+        from scratch.gradient import eval_numerical_gradient_array
+
+        return tuple(eval_numerical_gradient_array(lambda: a * b + c, v, dout) for v in (a, b, c))
+
+    cases = [
+        (lambda a, b, c, dout: (dout * b, dout * a, dout), None),
+        (with_layers, None),
+        (lambda a, b, c, dout: (b, a, np.ones_like(c)), "multiply the local derivatives by dout"),
+        (lambda a, b, c, dout: (dout * a, dout * b, dout), "the × part swaps its inputs"),
+        (numerical, "your code calls scratch.gradient's numerical gradient", "wrapper"),
+    ]
+    expect_verdicts(check_muladd_backward, cases, capsys,
+                    "muladd_backward: OK (max rel. error < 1e-7)")
+
+
+class DivLayerByReciprocal(DivLayer):
+    """Another right style: x * (1 / y), with the chain rule through the reciprocal."""
+
+    def backward(self, dout):
+        r = 1.0 / self.y
+        return dout * r, dout * self.x * (-r * r)
+
+
+class NumericalDivLayer(DivLayer):
+    def backward(self, dout):
+        from scratch.gradient import eval_numerical_gradient_array
+
+        x, y = self.x.copy(), self.y.copy()
+        return tuple(eval_numerical_gradient_array(lambda: x / y, v, dout) for v in (x, y))
+
+
+def test_div_layer_catalogue(capsys):
+    cases = [
+        (DivLayer, None),
+        (DivLayerByReciprocal, None),
+        (SignBugDivLayer, "dy has the wrong sign"),
+        (MulLayer, "forward should return x / y"),
+        (NumericalDivLayer, "your code calls scratch.gradient's numerical gradient", "wrapper"),
+    ]
+    expect_verdicts(check_div_layer, cases, capsys, "DivLayer: OK (max rel. error < 1e-7)")
+
+
+def test_basket_catalogue(capsys):
+    def numerical(*prices):
+        from scratch.gradient import numerical_gradient
+
+        result = basket(*prices)
+        grads = numerical_gradient(lambda p: (p[0] * p[1] + p[2] * p[3] + p[4]) * p[5],
+                                   np.array(prices))
+        return result[0], dict(zip(result[1], grads))
+
+    cases = [
+        (basket, None),
+        (lambda *a: basket(*a, forget_tax=True), "its gradients are multiplied by tax"),
+        (numerical, "your code calls scratch.gradient's numerical gradient", "wrapper"),
+    ]
+    expect_verdicts(check_basket, cases, capsys, "basket: OK (max rel. error < 1e-7)")

@@ -23,9 +23,12 @@ def test_confusion_matrix_correct(capsys):
     def float_counts(predicted, t, num_classes):  # whole numbers in a float array are counts too
         return with_add_at(predicted, t, num_classes).astype(float)
 
-    for solution in (with_add_at, with_bincount, float_counts):
-        assert check_confusion_matrix(solution)
-        assert one_line(capsys) == "confusion_matrix: OK (a 4 x 4 matrix of 200 samples)"
+    from scratch.widgets.training import confusion_counts
+
+    cases = [(with_add_at, None), (with_bincount, None), (float_counts, None),
+             (confusion_counts, "count the pairs yourself", "wrapper")]
+    expect_verdicts(check_confusion_matrix, cases, capsys,
+                    "confusion_matrix: OK (a 4 x 4 matrix of 200 samples)")
 
 
 def test_confusion_matrix_mistakes(capsys):
@@ -87,8 +90,31 @@ def test_batched_accuracy_correct(capsys):
                       for s in range(0, len(x), batch_size))
         return correct / len(x)
 
-    assert check_batched_accuracy(solution)
-    assert one_line(capsys) == "batched_accuracy: OK (1003 samples in 11 batches)"
+    def with_a_while_loop(net, x, t, batch_size):
+        correct, start = 0, 0
+        while start < len(x):
+            stop = min(start + batch_size, len(x))
+            correct += _count_correct(net, x[start:stop], t[start:stop])
+            start = stop
+        return correct / len(x)
+
+    def fixed_slices(net, x, t, batch_size):
+        return solution(net, x, t, 100)
+
+    def scratchs_accuracy(net, x, t, batch_size):
+        from scratch.convnet import SimpleConvNet
+
+        return SimpleConvNet.accuracy(net, x, t, batch_size)
+
+    cases = [
+        (solution, None),
+        (with_a_while_loop, None),
+        (fixed_slices, "net.predict was given 100 rows at once: give it at most batch_size = "
+                       "64", "ignores a hyperparameter"),
+        (scratchs_accuracy, "your code calls a scratch network's accuracy", "wrapper"),
+    ]
+    expect_verdicts(check_batched_accuracy, cases, capsys,
+                    "batched_accuracy: OK (1003 samples in 11 batches)")
 
 
 def test_batched_accuracy_mistakes(capsys):

@@ -39,3 +39,11 @@ def test_every_hint_of_every_check_is_reached_by_a_test():
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     summary = [line for line in run.stdout.splitlines() if "check hints reached" in line]
     assert summary and summary[0].endswith("unreached: 0"), run.stdout[-3000:]
+    # Every check has a catalogue of attempts: right answers and mistakes at least.
+    assert "checks without a catalogue: 0" in run.stdout, run.stdout[-3000:]
+    rows = [line.strip() for line in run.stdout.splitlines()
+            if line.startswith("  check_") and " right, " in line]
+    assert len(rows) == len(hint_coverage.check_names()), rows
+    lacking = [row for row in rows if row.split(": ")[1].startswith("0 right")
+               or " 0 mistakes" in row]
+    assert not lacking, lacking
