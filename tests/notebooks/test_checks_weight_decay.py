@@ -125,7 +125,7 @@ def test_l2_penalty_verdicts(capsys):
         (missing_biases, "grads must be a dict with every key of params"),
         (one_thing, "return two things: (penalty, grads)"),
         (changes_params, "your function changed params"),
-        (through_a_network, "calls a scratch network's loss or gradient"),
+        (through_a_network, "calls a scratch network's loss or gradient", "wrapper"),
         (_stub, NOT_IMPLEMENTED),
     ]
     expect_verdicts(check_l2_penalty, cases, capsys, ok_line=L2_OK)
@@ -133,7 +133,8 @@ def test_l2_penalty_verdicts(capsys):
 
 @refuses_a_checks_own_function
 def test_l2_penalty_refuses_its_reference(capsys):
-    expect_verdicts(check_l2_penalty, [(through_the_reference, "calls a scratch network")],
+    expect_verdicts(check_l2_penalty,
+                    [(through_the_reference, "calls a scratch network", "saved reference")],
                     capsys, ok_line=L2_OK)
 
 
@@ -145,8 +146,8 @@ def test_l2_penalty_hard_coded_for_one_input_fails(capsys):
             first["answer"] = l2_loop(params, lam)
         return first["answer"]
 
-    assert not check_l2_penalty(remembers)
-    assert "not yet" in capsys.readouterr().out
+    expect_verdicts(check_l2_penalty, [(remembers, "the penalty should be lambda / 2 times",
+                                        "hard-coded")], capsys, ok_line=L2_OK)
 
 
 def matching_exact(lr, steps, book_lr, book_steps, book_lambda):
@@ -197,7 +198,8 @@ def test_matching_lambda_verdicts(capsys):
         (matching_not_divided, "that is lr * lambda, the shrink of one step: divide by lr"),
         (matching_factor, "that is the factor 1 - lr lambda of one step"),
         (matching_swapped, "your lambda shrinks the weights by"),
-        (matching_hard_coded, "with lr 0.1 and 50 steps your lambda shrinks the weights by"),
+        (matching_hard_coded, "with lr 0.1 and 50 steps your lambda shrinks the weights by",
+         "hard-coded"),
         (matching_rounded, "close, but not exact (a rounded number?)"),
         (matching_pair, "return one number, the lambda"),
         (_stub, NOT_IMPLEMENTED),
@@ -208,5 +210,6 @@ def test_matching_lambda_verdicts(capsys):
 @refuses_a_checks_own_function
 def test_matching_lambda_refuses_its_reference(capsys):
     expect_verdicts(check_matching_lambda,
-                    [(matching_through_the_reference, "calls this check's reference")],
+                    [(matching_through_the_reference, "calls this check's reference",
+                      "saved reference")],
                     capsys, ok_line=MATCH_OK)
