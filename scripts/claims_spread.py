@@ -104,6 +104,13 @@ CLAIMS = {
                   "[max(results[s]['batch norm']) for s in small]", 0.9, 0.01),
             below("batch norm's final train accuracy at std 0.001",
                   "results[0.001]['batch norm'][-1]", 0.85, 0.01)]),
+        ("activations = {scale: {label: hidden_rms", [
+            above("batch norm: lowest hidden-layer RMS at the initial weights",
+                  "min(v for runs in activations.values() for v in runs['batch norm'])", 0.6),
+            below("batch norm: highest hidden-layer RMS at the initial weights",
+                  "max(v for runs in activations.values() for v in runs['batch norm'])", 0.8),
+            below("plain: last hidden layer's RMS at std <= 0.03",
+                  "[activations[s]['plain'][-1] for s in SCALES if s <= 0.03]", 1e-3)]),
     ],
     "11_regularisation": [
         ('print("training accuracy 100% in each of the last 30 epochs:"', [
