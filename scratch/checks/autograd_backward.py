@@ -173,8 +173,9 @@ def check_backward(backward):
             if len(nodes) < 20:
                 _diagnose(name, root, inputs, got)
             wrong = next(k for k in inputs if not np.isclose(got[k], expected[k], rtol=1e-9))
-            raise Fail(f"{name}: d/d{wrong} differs from the chain rule's: every node passes local derivative x "
-                       "its own grad to each parent, in reverse topological order")
+            raise Fail(f"{name}: d/d{wrong} differs from the chain rule's: every node passes "
+                       "local derivative x its own grad to each parent, in reverse "
+                       "topological order")
         return "(two small graphs, 25 stacked diamonds and a chain 6,000 nodes deep)"
 
     return run_check("backward", check)
