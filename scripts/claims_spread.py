@@ -178,6 +178,21 @@ CLAIMS = {
             rounded("lambda 0.01: test loss", "small_decay_loss", 2),
             rounded("plain: test loss", "plain_loss", 2)]),
     ],
+    "12_autograd": [
+        ('print("loss equal to 1e-12:"', [
+            below("Tensor's loss minus TwoLayerNet's, absolute",
+                  "abs(float(loss.data) - net.loss(x_batch, t_batch))", 1e-12),
+            below("largest gradient difference from TwoLayerNet.gradient",
+                  "max(np.max(np.abs(params[k].grad - g))"
+                  " for k, g in net.gradient(x_batch, t_batch).items())", 1e-12)]),
+        ('print("the two losses agree at every one of the 300 steps', [
+            below("largest loss difference over the 300 steps",
+                  "np.max(np.abs(layer_losses - tensor_losses))", 1e-10),
+            below("largest weight difference at the end",
+                  "max(np.max(np.abs(weights[k] - net.params[k])) for k in weights)", 1e-10),
+            above("mean loss of the first 5 steps", "tensor_losses[:5].mean()", 2.2),
+            below("mean loss of the last 20 steps", "tensor_losses[-20:].mean()", 1.0)]),
+    ],
 }
 
 
