@@ -110,6 +110,13 @@ CLAIMS = {
                   "[max(results[s]['batch norm']) for s in small]", 0.9, 0.01),
             below("batch norm's final train accuracy at std 0.001",
                   "results[0.001]['batch norm'][-1]", 0.85, 0.01)]),
+        ("activations = {scale: {label: hidden_rms", [
+            above("batch norm: lowest hidden-layer RMS at the initial weights",
+                  "min(v for runs in activations.values() for v in runs['batch norm'])", 0.6),
+            below("batch norm: highest hidden-layer RMS at the initial weights",
+                  "max(v for runs in activations.values() for v in runs['batch norm'])", 0.8),
+            below("plain: last hidden layer's RMS at std <= 0.03",
+                  "[activations[s]['plain'][-1] for s in SCALES if s <= 0.03]", 1e-3)]),
     ],
     "11_regularisation": [
         ('print("training accuracy 100% in each of the last 30 epochs:"', [
@@ -177,6 +184,21 @@ CLAIMS = {
                   "small_decay_loss - (plain_loss - 0.05)", 0.0, 0.01),
             rounded("lambda 0.01: validation loss", "small_decay_loss", 2),
             rounded("plain: validation loss", "plain_loss", 2)]),
+    ],
+    "12_autograd": [
+        ('print("loss equal to 1e-12:"', [
+            below("Tensor's loss minus TwoLayerNet's, absolute",
+                  "abs(float(loss.data) - net.loss(x_batch, t_batch))", 1e-12),
+            below("largest gradient difference from TwoLayerNet.gradient",
+                  "max(np.max(np.abs(params[k].grad - g))"
+                  " for k, g in net.gradient(x_batch, t_batch).items())", 1e-12)]),
+        ('print("the two losses agree at every one of the 300 steps', [
+            below("largest loss difference over the 300 steps",
+                  "np.max(np.abs(layer_losses - tensor_losses))", 1e-10),
+            below("largest weight difference at the end",
+                  "max(np.max(np.abs(weights[k] - net.params[k])) for k in weights)", 1e-10),
+            above("mean loss of the first 5 steps", "tensor_losses[:5].mean()", 2.2),
+            below("mean loss of the last 20 steps", "tensor_losses[-20:].mean()", 1.0)]),
     ],
 }
 

@@ -5,6 +5,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from scratch.autograd import Value as ScratchValue
@@ -244,3 +245,274 @@ def test_zero_grad_mistakes(capsys):
         (stub, NOT_IMPLEMENTED),
     ]
     expect_verdicts(check_zero_grad, cases, capsys, name="zero_grad")
+
+
+# --- exercise 4: backward(root) with an order of its own -----------------------------------
+
+from scratch.checks.autograd_backward import check_backward, check_tensor_mul  # noqa: E402
+
+BACKWARD_OK = ("backward: OK (two small graphs, 25 stacked diamonds and a chain 6,000 nodes "
+               "deep)")
+
+
+def _iterative_order(root, dedupe=True):
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+        elif not dedupe or id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((p, False) for p in node.parents)
+    return order
+
+
+def _backward(root, order=None, assign=False, seed=True):
+    order = _iterative_order(root) if order is None else order
+    if seed:
+        root.grad = 1.0
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local_grads):
+            if assign:
+                parent.grad = local * node.grad
+            else:
+                parent.grad += local * node.grad
+
+
+def test_the_notebooks_backward_passes(capsys):
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    namespace = {}
+    exec(_cell(cells, "def backward_iterative"), namespace)  # noqa: S102
+    assert check_backward(namespace["backward_iterative"])
+    assert one_line(capsys) == BACKWARD_OK
+
+
+def test_backward_right_answers_in_several_styles(capsys):
+    def kahn(root):  # Kahn's algorithm: a node once all of its users have passed back
+        nodes = _iterative_order(root)
+        users = {id(n): 0 for n in nodes}
+        for n in nodes:
+            for p in n.parents:
+                users[id(p)] += 1
+        root.grad = 1.0
+        ready = [root]
+        while ready:
+            node = ready.pop()
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local * node.grad
+                users[id(parent)] -= 1
+                if users[id(parent)] == 0:
+                    ready.append(parent)
+
+    def zeroes_first(root):
+        order = _iterative_order(root)
+        for node in order:
+            node.grad = 0.0
+        _backward(root, order)
+
+    def adds_the_seed(root):
+        root.grad += 1.0
+        _backward(root, seed=False)
+
+    for solution in (_backward, kahn, zeroes_first, adds_the_seed):
+        assert check_backward(solution), solution.__name__
+        assert one_line(capsys) == BACKWARD_OK
+
+
+def test_backward_mistakes_get_their_hints(capsys):
+    def recursive_order(root):
+        _backward(root, _notebook()["topological_order"](root))
+
+    def forward_order(root):
+        _backward(root, list(reversed(_iterative_order(root))))
+
+    def no_seed(root):
+        _backward(root, seed=False)
+
+    def assigns(root):
+        _backward(root, assign=True)
+
+    def duplicates(root):  # no set of the nodes seen: a node once per path
+        def post(node):
+            return [n for p in node.parents for n in post(p)] + [node]
+        _backward(root, post(root))
+
+    def per_path(root):  # every path separately: right numbers, exponential time
+        stack = [(root, 1.0)]
+        while stack:
+            node, g = stack.pop()
+            node.grad += g
+            stack.extend((p, local * g) for p, local in zip(node.parents, node.local_grads))
+
+    def scaled(root):
+        _backward(root)
+        for node in _iterative_order(root):
+            if not node.parents:
+                node.grad *= 1.5
+
+    def changes_data(root):
+        _backward(root)
+        root.data = 0.0
+
+    def stub(root):
+        raise NotImplementedError
+
+    cases = [
+        (recursive_order, "Python's recursion limit stopped your topological order"),
+        (forward_order, "z = (x + y) * y: the nodes were visited parents first"),
+        (no_seed, "z = (x + y) * y: every gradient is 0: seed the output first"),
+        (assigns, "z = (x + y) * y: a value used twice keeps only one path's share"),
+        (duplicates, "a diamond, d = a * k1 + a * k2 with a = u * v: a node listed twice"),
+        (per_path, "visits a node again for every path that reaches it"),
+        (scaled, "z = (x + y) * y: d/dx differs from the chain rule's"),
+        (changes_data, "backward must change only .grad, not data or the graph"),
+        (stub, NOT_IMPLEMENTED),
+    ]
+    expect_verdicts(check_backward, cases, capsys, name="backward")
+
+
+def test_backward_refuses_scratchs_order_and_backward(capsys):
+    from scratch.autograd import _Node, topological_order
+
+    def with_scratchs_order(root):
+        _backward(root, topological_order(root))
+
+    saved = _Node.backward
+
+    def with_scratchs_backward(root):
+        saved(root)
+
+    for solution in (with_scratchs_order, with_scratchs_backward):
+        assert not check_backward(solution), solution.__name__
+        assert "find the order and pass the gradients yourself" in one_line(capsys)
+
+
+# --- exercise 5: tensor_mul with un-broadcasting -------------------------------------------
+
+TENSOR_MUL_OK = ("tensor_mul: OK (shapes (4, 3) * (3,), (4, 1) * (1, 3), (4, 3) * scalar, "
+                 "(3,) * (4, 3), a * a)")
+
+
+def _sum_back(grad, shape):
+    while grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1:
+            grad = grad.sum(axis=axis, keepdims=True)
+    return grad
+
+
+def _mul(reduce=_sum_back, local=lambda own, other: other, assign=False, upstream=True):
+    from scratch.autograd import Tensor
+
+    def tensor_mul(a, b):
+        out = Tensor(a.data * b.data, (a, b), "*")
+
+        def _backward():
+            g = out.grad if upstream else np.ones_like(out.grad)
+            for t, other in ((a, b), (b, a)):
+                share = reduce(g * local(t.data, other.data), t.data.shape)
+                if assign:
+                    t.grad = share
+                else:
+                    t.grad += share
+        out._backward = _backward
+        return out
+    return tensor_mul
+
+
+def test_the_notebooks_tensor_mul_passes(capsys):
+    from scratch.autograd import Tensor
+
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    namespace = {"Tensor": Tensor}
+    exec(_cell(cells, "def tensor_mul"), namespace)  # noqa: S102
+    assert check_tensor_mul(namespace["tensor_mul"])
+    assert one_line(capsys) == TENSOR_MUL_OK
+
+
+def test_tensor_mul_right_answers_in_several_styles(capsys):
+    def by_axes(grad, shape):  # one sum over every axis to remove, then a reshape
+        extra = grad.ndim - len(shape)
+        axes = tuple(range(extra)) + tuple(
+            extra + i for i, s in enumerate(shape) if s == 1 and grad.shape[extra + i] != 1)
+        return grad.sum(axis=axes).reshape(shape)
+
+    def padded(grad, shape):  # sum with keepdims over the padded shape, then reshape
+        full = (1,) * (grad.ndim - len(shape)) + tuple(shape)
+        axes = tuple(i for i, s in enumerate(full) if s == 1 and grad.shape[i] != 1)
+        return grad.sum(axis=axes, keepdims=True).reshape(shape)
+
+    for solution in (_mul(), _mul(by_axes), _mul(padded)):
+        assert check_tensor_mul(solution)
+        assert one_line(capsys) == TENSOR_MUL_OK
+
+
+def test_tensor_mul_mistakes_get_their_hints(capsys):
+    from scratch.autograd import Tensor
+
+    def no_unbroadcast(grad, shape):
+        return grad
+
+    def drops_size_one_axes(grad, shape):
+        while grad.ndim > len(shape):
+            grad = grad.sum(axis=0)
+        for axis, size in enumerate(shape):
+            if size == 1:
+                return grad.sum(axis=axis)
+        return grad
+
+    def assigns_wider(grad, shape):  # `=` keeps the wide gradient, no error from NumPy
+        return grad
+
+    def means(grad, shape):
+        n = grad.size // max(1, int(np.prod(shape)))
+        return _sum_back(grad, shape) / n
+
+    def off(grad, shape):
+        return 1.01 * _sum_back(grad, shape)
+
+    def wrong_forward(a, b):
+        return Tensor(a.data + b.data, (a, b), "*")
+
+    def not_a_tensor(a, b):
+        return a.data * b.data
+
+    def stub(a, b):
+        raise NotImplementedError
+
+    def special_cases_squares(a, b):  # d(a^2)/da = 2a, given to both shares: 4a in all
+        out = _mul()(a, b)
+        if a is b:
+            def _backward():
+                a.grad += 2 * _sum_back(out.grad * a.data, a.data.shape)
+                a.grad += 2 * _sum_back(out.grad * a.data, a.data.shape)
+            out._backward = _backward
+        return out
+
+    cases = [
+        (_mul(no_unbroadcast), "(4, 3) * (3,): the gradient of an input must have that input's "
+                               "shape"),
+        (_mul(drops_size_one_axes), "(4, 1) * (1, 3): the gradient of an input must have"),
+        (_mul(assigns_wider, assign=True), "(4, 3) * (3,): b.grad should keep b's shape (3,), "
+                                           "got (4, 3)"),
+        (_mul(local=lambda own, other: own), "each input's local derivative is the *other* "
+                                             "input"),
+        (_mul(upstream=False), "multiply by out.grad, the gradient arriving from the output"),
+        (_mul(means), "(4, 3) * (3,): an entry broadcast n times is used n times"),
+        (_mul(off), "(4, 3) * (3,): a.grad differs from out.grad * the other input"),
+        (_mul(assign=True), "a * a: a.grad holds one input's share, not both"),
+        (special_cases_squares, "a * a: a.grad should be 2 * a * out.grad"),
+        (wrong_forward, "the forward value should be a.data * b.data"),
+        (not_a_tensor, "return a Tensor"),
+        (stub, NOT_IMPLEMENTED),
+    ]
+    expect_verdicts(check_tensor_mul, cases, capsys, name="tensor_mul")
+
+
+def test_tensor_mul_refuses_scratchs_unbroadcast(capsys):
+    from scratch.autograd import _unbroadcast
+
+    assert not check_tensor_mul(_mul(_unbroadcast))
+    assert "calls scratch.autograd's _unbroadcast" in one_line(capsys)

@@ -253,3 +253,198 @@ def test_wrong_values_of_dgamma_and_dx_get_their_hint(capsys):
     ]:
         assert not check_layer_norm(cls)
         assert one_line(capsys) == f"LayerNorm: not yet - {hint}"
+
+
+# --- exercise 5: the forward pass in training and test mode --------------------------------
+
+from scratch.checks.batchnorm_modes import (  # noqa: E402
+    check_batchnorm_forward,
+    reference_batchnorm_forward,
+)
+
+FORWARD_OK = ("batchnorm_forward: OK (after 300 batches, test outputs have mean about beta and "
+              "std about gamma)")
+
+
+def _forward(x, gamma, beta, running, train_flg, momentum=0.9, eps=1e-6, ddof=0, order=None,
+             test_updates=False, test_batch=False, out_ddof=None):
+    """A right answer, or with one of the typical mistakes switched on."""
+    mu, var = x.mean(axis=0), x.var(axis=0)
+    if train_flg or test_updates:
+        keep = momentum if order is None else order(momentum)
+        running["mean"] = keep * running["mean"] + (1 - keep) * mu
+        running["var"] = keep * running["var"] + (1 - keep) * x.var(axis=0, ddof=ddof)
+    if not train_flg and not test_batch:
+        mu, var = running["mean"], running["var"]
+    if out_ddof is not None:
+        var = x.var(axis=0, ddof=out_ddof)
+    return gamma * (x - mu) / np.sqrt(var + eps) + beta
+
+
+def test_batchnorm_forward_right_answers_in_several_styles(capsys):
+    def in_place(x, gamma, beta, running, train_flg, momentum=0.9, eps=1e-6):
+        if train_flg:
+            mu = x.mean(axis=0)
+            var = ((x - mu) ** 2).mean(axis=0)
+            running["mean"] *= momentum
+            running["mean"] += (1 - momentum) * mu
+            running["var"] *= momentum
+            running["var"] += (1 - momentum) * var
+        else:
+            mu, var = running["mean"], running["var"]
+        x_hat = (x - mu) / np.sqrt(var + eps)
+        return gamma * x_hat + beta
+
+    def interpolated(x, gamma, beta, running, train_flg, momentum=0.9, eps=1e-6):
+        if not train_flg:
+            return gamma * (x - running["mean"]) / np.sqrt(running["var"] + eps) + beta
+        for key, stat in (("mean", x.mean(axis=0)), ("var", x.var(axis=0))):
+            running[key] = running[key] + (1 - momentum) * (stat - running[key])
+        return gamma * (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps) + beta
+
+    for solution in (_forward, in_place, interpolated):
+        assert check_batchnorm_forward(solution), solution.__name__
+        assert one_line(capsys) == FORWARD_OK
+
+
+def test_batchnorm_forward_mistakes_get_their_hints(capsys):
+    def make(**mistake):
+        return lambda *args, **kwargs: _forward(*args, **kwargs, **mistake)
+
+    def fixed_momentum(x, gamma, beta, running, train_flg, momentum=0.9):
+        return _forward(x, gamma, beta, running, train_flg)
+
+    def replaces(x, gamma, beta, running, train_flg, momentum=0.9):
+        return _forward(x, gamma, beta, running, train_flg, momentum=0.0)
+
+    def no_update(x, gamma, beta, running, train_flg, momentum=0.9):
+        return _forward(x, gamma, beta, {k: v.copy() for k, v in running.items()}, train_flg)
+
+    def running_in_training(x, gamma, beta, running, train_flg, momentum=0.9):
+        _forward(x, gamma, beta, running, train_flg, momentum)
+        return _forward(x, gamma, beta, running, False)
+
+    def no_eps(x, gamma, beta, running, train_flg, momentum=0.9):
+        return _forward(x, gamma, beta, running, train_flg, momentum, eps=0.01)
+
+    def mean_only_wrong(x, gamma, beta, running, train_flg, momentum=0.9):
+        out = _forward(x, gamma, beta, running, train_flg, momentum)
+        if train_flg:
+            running["mean"] = running["mean"] + 0.5
+        return out
+
+    def var_wrong(x, gamma, beta, running, train_flg, momentum=0.9):
+        out = _forward(x, gamma, beta, running, train_flg, momentum)
+        if train_flg:
+            running["var"] = np.sqrt(running["var"])
+        return out
+
+    def test_eps_wrong(x, gamma, beta, running, train_flg, momentum=0.9):
+        return _forward(x, gamma, beta, running, train_flg, momentum,
+                        eps=1e-6 if train_flg else 0.5)
+
+    def renamed(x, gamma, beta, running, train_flg, momentum=0.9):
+        out = _forward(x, gamma, beta, running, train_flg, momentum)
+        running["variance"] = running.pop("var")
+        return out
+
+    def changes_x(x, gamma, beta, running, train_flg, momentum=0.9):
+        out = _forward(x.copy(), gamma, beta, running, train_flg, momentum)
+        x -= x.mean(axis=0)
+        return out
+
+    def transposed(*args, **kwargs):
+        return _forward(*args, **kwargs).T
+
+    def depends_on_the_batch_size(x, gamma, beta, running, train_flg, momentum=0.9):
+        out = _forward(x, gamma, beta, running, train_flg, momentum)
+        return out if train_flg or len(x) > 1 else out + 1.0
+
+    def forgets_the_gradient(x, gamma, beta, running, train_flg, momentum=0.9):
+        _forward(x, gamma, beta, running, train_flg, momentum)
+
+    cases = [
+        (make(out_ddof=1), "training mode normalised with the unbiased variance (ddof=1)"),
+        (running_in_training, "training mode normalised with the running averages"),
+        (no_eps, "training mode: the output should be gamma * (x - mu)"),
+        (no_update, 'training mode left running["mean"] and running["var"] as they were'),
+        (make(order=lambda m: 1 - m), "momentum the wrong way round"),
+        (replaces, "the running averages were replaced by the batch's statistics"),
+        (fixed_momentum, "the check passed momentum=0.7 and your running averages used 0.9"),
+        (mean_only_wrong, 'running["mean"] should become momentum * running["mean"]'),
+        (make(ddof=1), 'running["var"] averaged the unbiased variance (ddof=1), as PyTorch'),
+        (var_wrong, 'running["var"] should become momentum * running["var"]'),
+        (make(test_updates=True), "test mode changed the running averages"),
+        (make(test_batch=True), "test mode normalised with the batch's own statistics"),
+        (test_eps_wrong, 'test mode: the output should be gamma * (x - running["mean"])'),
+        (depends_on_the_batch_size, "a sample's output must not depend on its batch-mates"),
+        (renamed, 'keep the running averages in running["mean"] and running["var"]'),
+        (changes_x, "your function changed x, gamma or beta in place"),
+        (transposed, "the output should have x's shape (6, 3), got (3, 6)"),
+        (forgets_the_gradient, "return the output"),
+        (lambda *args, **kwargs: _stub(), NOT_IMPLEMENTED),
+    ]
+    expect_verdicts(check_batchnorm_forward, cases, capsys, name="batchnorm_forward")
+
+
+def test_batchnorm_forward_hard_coded_answers_fail(capsys):
+    """Outputs and averages of the check's first batch, replayed: the second batch differs."""
+    recorded = []
+
+    def recorder(x, gamma, beta, running, train_flg, momentum=0.9):
+        out = _forward(x, gamma, beta, running, train_flg, momentum)
+        recorded.append((out.copy(), {k: v.copy() for k, v in running.items()}))
+        return out
+
+    assert check_batchnorm_forward(recorder)
+    capsys.readouterr()
+    first_out, first_state = recorded[0]
+
+    def replay(x, gamma, beta, running, train_flg, momentum=0.9):
+        running.update({k: v.copy() for k, v in first_state.items()})
+        return first_out.copy()
+
+    assert not check_batchnorm_forward(replay)
+    assert "not yet - " in one_line(capsys)
+
+
+def test_batchnorm_forward_refuses_scratch_and_its_reference(capsys):
+    def with_scratch(x, gamma, beta, running, train_flg, momentum=0.9):
+        layer = BatchNormalization(gamma, beta, momentum, running["mean"], running["var"])
+        out = layer.forward(x, train_flg)
+        running["mean"], running["var"] = layer.running_mean, layer.running_var
+        return out
+
+    saved = BatchNormalization.forward
+
+    def saved_method(x, gamma, beta, running, train_flg, momentum=0.9):
+        layer = BatchNormalization(gamma, beta, momentum, running["mean"], running["var"])
+        out = saved(layer, x, train_flg)
+        running["mean"], running["var"] = layer.running_mean, layer.running_var
+        return out
+
+    for solution in (with_scratch, saved_method):
+        assert not check_batchnorm_forward(solution), solution.__name__
+        assert "your code calls scratch's BatchNormalization" in one_line(capsys)
+
+
+@refuses_a_checks_own_function
+def test_batchnorm_forward_refuses_its_reference(capsys):
+    def via_reference(x, gamma, beta, running, train_flg, momentum=0.9):
+        out, state = reference_batchnorm_forward(x, gamma, beta, running, train_flg, momentum)
+        running.update(state)
+        return out
+
+    assert not check_batchnorm_forward(via_reference)
+    assert "write the forward pass yourself" in one_line(capsys)
+
+
+def test_batchnorm_forward_reference_matches_scratchs_layer(rng):
+    x, gamma, beta = rng.standard_normal((6, 3)), rng.uniform(0.5, 2, 3), rng.standard_normal(3)
+    layer = BatchNormalization(gamma, beta, 0.8, np.zeros(3), np.ones(3))
+    running = {"mean": np.zeros(3), "var": np.ones(3)}
+    for train_flg in (True, True, False):
+        out, running = reference_batchnorm_forward(x, gamma, beta, running, train_flg, 0.8)
+        np.testing.assert_allclose(out, layer.forward(x, train_flg))
+        np.testing.assert_allclose(running["var"], layer.running_var)
+        x = 2 * x + 1

@@ -68,3 +68,40 @@ def test_batchnorm_curves_are_drawn_over_epochs_one_to_n():
     comparison = BatchNormComparison({0.1: {"batch norm": [0.5, 0.8, 0.9], "plain": [0.1, 0.3]}})
     xs = {line.get_label(): list(line.get_xdata()) for line in comparison.figure.fig.axes[0].lines}
     assert xs == {"batch norm": [1, 2, 3], "plain": [1, 2]}
+
+
+ACTIVATIONS = {
+    1.0: {"batch norm": [0.71, 0.7, 0.72], "plain": [7.0, 50.0, 300.0]},
+    0.1: {"batch norm": [0.7, 0.71, 0.7], "plain": [0.7, 0.46, 0.28]},
+    0.01: {"batch norm": [0.7, 0.7, 0.69], "plain": [0.07, 0.005, 0.0003]},
+}
+
+
+def test_the_scale_slider_drives_the_activation_panel_and_its_summary():
+    explorer = BatchNormComparison(RESULTS, ACTIVATIONS)
+    rms_axes = explorer.figure.fig.axes[1]
+    assert rms_axes.get_yscale() == "log"
+    limits = rms_axes.get_ylim()
+    assert limits[0] <= 0.0003 and limits[1] >= 300.0  # every scale's values fit
+    for scale in (1.0, 0.01, 0.1):
+        explorer.scale.value = scale
+        for label in ("batch norm", "plain"):
+            xs, ys = explorer.rms_lines[label].get_data()
+            np.testing.assert_array_equal(xs, [1, 2, 3])
+            np.testing.assert_array_equal(ys, ACTIVATIONS[scale][label])
+        bold = re.findall(r"<b>(.*?)</b>", explorer.summary.value)
+        assert bold[2:] == [f"{ACTIVATIONS[scale]['batch norm'][-1]:.3g}",
+                            f"{ACTIVATIONS[scale]['plain'][-1]:.3g}"]
+        np.testing.assert_array_equal(explorer.lines["batch norm"].get_ydata(),
+                                      RESULTS[scale]["batch norm"])
+        assert rms_axes.get_ylim() == limits  # one scale for every weight std
+
+
+def test_the_activation_panel_is_drawn_into_the_picture():
+    explorer = BatchNormComparison(RESULTS, ACTIVATIONS)
+    explorer.scale.value = 1.0
+    before = explorer.out.outputs[0]["data"]["image/png"]
+    explorer.scale.value = 0.01
+    after = explorer.out.outputs[0]["data"]["image/png"]
+    assert before != after
+
