@@ -10,7 +10,7 @@ import pytest
 
 from scratch.autograd import Value as ScratchValue
 from scratch.checks.autograd import check_exp_log, check_zero_grad
-from tests.notebooks.check_output import NOT_IMPLEMENTED, expect_verdicts, one_line
+from tests.notebooks.check_output import NOT_IMPLEMENTED, expect_verdicts, one_line, record
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "12_autograd.ipynb"
 
@@ -316,6 +316,7 @@ def test_backward_right_answers_in_several_styles(capsys):
         _backward(root, seed=False)
 
     for solution in (_backward, kahn, zeroes_first, adds_the_seed):
+        record(check_backward, "right")
         assert check_backward(solution), solution.__name__
         assert one_line(capsys) == BACKWARD_OK
 
@@ -383,7 +384,9 @@ def test_backward_refuses_scratchs_order_and_backward(capsys):
     def with_scratchs_backward(root):
         saved(root)
 
-    for solution in (with_scratchs_order, with_scratchs_backward):
+    for solution, kind in ((with_scratchs_order, "wrapper"), (with_scratchs_backward,
+                                                               "saved reference")):
+        record(check_backward, kind)
         assert not check_backward(solution), solution.__name__
         assert "find the order and pass the gradients yourself" in one_line(capsys)
 
@@ -445,6 +448,7 @@ def test_tensor_mul_right_answers_in_several_styles(capsys):
         return grad.sum(axis=axes, keepdims=True).reshape(shape)
 
     for solution in (_mul(), _mul(by_axes), _mul(padded)):
+        record(check_tensor_mul, "right")
         assert check_tensor_mul(solution)
         assert one_line(capsys) == TENSOR_MUL_OK
 
@@ -514,5 +518,6 @@ def test_tensor_mul_mistakes_get_their_hints(capsys):
 def test_tensor_mul_refuses_scratchs_unbroadcast(capsys):
     from scratch.autograd import _unbroadcast
 
+    record(check_tensor_mul, "wrapper")
     assert not check_tensor_mul(_mul(_unbroadcast))
     assert "calls scratch.autograd's _unbroadcast" in one_line(capsys)

@@ -13,6 +13,7 @@ from tests.notebooks.check_output import (
     NOT_IMPLEMENTED,
     expect_verdicts,
     one_line,
+    record,
     refuses_a_checks_own_function,
 )
 
@@ -303,6 +304,7 @@ def test_batchnorm_forward_right_answers_in_several_styles(capsys):
         return gamma * (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps) + beta
 
     for solution in (_forward, in_place, interpolated):
+        record(check_batchnorm_forward, "right")
         assert check_batchnorm_forward(solution), solution.__name__
         assert one_line(capsys) == FORWARD_OK
 
@@ -404,6 +406,7 @@ def test_batchnorm_forward_hard_coded_answers_fail(capsys):
         running.update({k: v.copy() for k, v in first_state.items()})
         return first_out.copy()
 
+    record(check_batchnorm_forward, "hard-coded")
     assert not check_batchnorm_forward(replay)
     assert "not yet - " in one_line(capsys)
 
@@ -423,7 +426,8 @@ def test_batchnorm_forward_refuses_scratch_and_its_reference(capsys):
         running["mean"], running["var"] = layer.running_mean, layer.running_var
         return out
 
-    for solution in (with_scratch, saved_method):
+    for solution, kind in ((with_scratch, "wrapper"), (saved_method, "saved reference")):
+        record(check_batchnorm_forward, kind)
         assert not check_batchnorm_forward(solution), solution.__name__
         assert "your code calls scratch's BatchNormalization" in one_line(capsys)
 
