@@ -50,6 +50,13 @@ class Trainer:
         set at the end of every epoch (None: all of them).
     rng: np.random.Generator or seed for the batch order; progress: show a progress bar
         (None: yes, unless verbose is given).
+    lr_decay: after every epoch the optimizer's learning rate is multiplied by this (cs231n's
+        Solver; 1.0, the default, keeps it), so epoch e (from 1) trains with lr * lr_decay**(e-1).
+    best_params: keep a copy of the parameters of the epoch with the highest validation accuracy
+        (the first such epoch on a tie; needs x_val) and write them back into network.params
+        *in place* at the end of train(), so that layers holding those arrays see them;
+        best_val_acc and best_epoch say which (cs231n's Solver keeps its best_params likewise).
+        Batch norm's running averages are not in params and are not restored.
     The book's names work too: mini_batch_size for batch_size, and verbose (True prints one
         line per epoch with the accuracies, the book's "=== epoch:1, train acc:..., test
         acc:... ===", and the final test accuracy; False prints nothing).
@@ -61,7 +68,8 @@ class Trainer:
     def __init__(self, network, x_train, t_train, x_test=None, t_test=None, epochs=20,
                  batch_size=100, optimizer="sgd", optimizer_param=None,
                  evaluate_sample_num_per_epoch=None, *, x_val=None, t_val=None, rng=0,
-                 progress=None, mini_batch_size=None, verbose=None):
+                 progress=None, mini_batch_size=None, verbose=None, lr_decay=1.0,
+                 best_params=False):
         where = "Trainer"
         if mini_batch_size is not None:  # the book's name
             batch_size = mini_batch_size
@@ -82,6 +90,13 @@ class Trainer:
         self.eval_num = evaluate_sample_num_per_epoch
         if self.eval_num is not None:
             self.eval_num = check_int(self.eval_num, where, "evaluate_sample_num_per_epoch")
+        if not (isinstance(lr_decay, (int, float)) and 0 < lr_decay <= 1):
+            raise ValueError(f"{where}: lr_decay must be a number in (0, 1], got {lr_decay!r}")
+        self.lr_decay = float(lr_decay)
+        if best_params and x_val is None:
+            raise ValueError(f"{where}: best_params=True needs a validation set (x_val, t_val)")
+        self.keep_best = bool(best_params)
+        self.best_params, self.best_val_acc, self.best_epoch = None, -1.0, None
         self.rng = np.random.default_rng(rng)
         self.verbose = bool(verbose)
         self.progress = verbose is None if progress is None else progress
@@ -135,6 +150,10 @@ class Trainer:
                         bar.update(1)
                 self.current_epoch += 1
                 accuracies = self.evaluate()
+                if self.keep_best and accuracies["val_acc"] > self.best_val_acc:
+                    self.best_val_acc, self.best_epoch = accuracies["val_acc"], self.current_epoch
+                    self.best_params = {k: p.copy() for k, p in self.network.params.items()}
+                self.optimizer.lr *= self.lr_decay
                 if bar is not None:
                     bar.set_postfix(epoch=self.current_epoch, loss=f"{loss:.3f}",
                                     **{k: f"{v:.3f}" for k, v in accuracies.items()})
@@ -145,5 +164,8 @@ class Trainer:
         finally:
             if bar is not None:
                 bar.close()
+        if self.keep_best and self.best_params is not None:
+            for key, value in self.best_params.items():
+                self.network.params[key][...] = value  # in place: the layers see it
         if self.verbose and self.x_test is not None:
             print(f"test acc: {self.network.accuracy(self.x_test, self.t_test):.4f}")

@@ -66,15 +66,25 @@ CLAIMS = {
         ("cosine = ", [rounded("cosine between the wrong and the right dW1", "cosine", 1)]),
     ],
     "07_mnist_training": [
-        ('print("test accuracy >= 0.90:", test_acc_list[-1] >= 0.90)', [
-            above("loop: test accuracy >= 0.90", "test_acc_list[-1]", 0.90, 0.01)]),
+        ('print("validation accuracy >= 0.88:", val_acc_list[-1] >= 0.88)', [
+            above("loop: validation accuracy >= 0.88", "val_acc_list[-1]", 0.88, 0.01)]),
         ('print("gap between them < 0.05:"', [
-            above("Trainer: test accuracy >= 0.90", "test_acc", 0.90, 0.01),
-            above("train accuracy - test accuracy >= 0", "train_acc - test_acc", 0.0, 0.005),
-            below("train accuracy - test accuracy < 0.05", "train_acc - test_acc", 0.05, 0.005)]),
+            above("Trainer: validation accuracy >= 0.90", "val_acc", 0.90, 0.01),
+            above("train accuracy - validation accuracy >= 0", "train_acc - val_acc", 0.0, 0.005),
+            below("train accuracy - validation accuracy < 0.05", "train_acc - val_acc", 0.05,
+                  0.005)]),
+        ("chosen = max(best, key=best.get)", [
+            above("best validation: lr 0.1 - lr 0.01 > 0.05",
+                  "best['lr 0.1'] - best['lr 0.01']", 0.05, 0.005),
+            above("best validation: lr 0.5 with decay - lr 0.1 > 0.005",
+                  "best['lr 0.5, decay 0.9'] - best['lr 0.1']", 0.005, 0.005)]),
+        ("test_acc = net.accuracy(x_test, t_test)", [
+            above("chosen network's test accuracy >= 0.92", "test_acc", 0.92, 0.01),
+            below("|test - best validation accuracy| < 0.02", "abs(test_acc - best[chosen])",
+                  0.02, 0.005)]),
         ("wrong = np.flatnonzero", [
-            below("share of test digits misclassified < 0.1", "len(wrong) / len(t_test)", 0.1,
-                  0.01)]),
+            below("share of validation digits misclassified < 0.1", "len(wrong) / len(t_val)",
+                  0.1, 0.01)]),
     ],
     "08_optimizers": [
         ('print("SGD ends with the highest loss:"', [

@@ -124,3 +124,85 @@ def test_split_validation_is_a_shuffled_partition_of_pairs():
         split_validation(x, t, 1.0)
     with pytest.raises(ValueError, match="split_validation: x has 25 samples but t has 24"):
         split_validation(x, t[:24])
+
+
+def test_lr_decay_multiplies_the_learning_rate_after_every_epoch():
+    trainer = make(epochs=4, batch_size=250, optimizer="sgd", optimizer_param={"lr": 0.2},
+                   lr_decay=0.5)
+    seen = []
+    step = trainer.train_step
+    trainer.train_step = lambda xb, tb: (seen.append(trainer.optimizer.lr), step(xb, tb))[1]
+    trainer.train()
+    # 1000 / 250 = 4 steps an epoch; epoch e (from 1) uses 0.2 * 0.5**(e - 1), exactly
+    assert seen == [0.2] * 4 + [0.1] * 4 + [0.05] * 4 + [0.025] * 4
+    assert trainer.optimizer.lr == 0.2 * 0.5**4  # decayed after the last epoch too, as Solver
+    plain = make(epochs=2)
+    plain.train()
+    assert plain.optimizer.lr == 0.1  # the default 1.0 keeps it
+    for bad in (0, -0.5, 1.5, "0.9"):
+        with pytest.raises(ValueError, match="Trainer: lr_decay must be a number in"):
+            make(lr_decay=bad)
+
+
+def _with_val(epochs=6, **kw):
+    rng = np.random.default_rng(2)
+    (x, t), (xv, tv) = blobs(300, rng), blobs(60, rng)
+    net = TwoLayerNet(2, 8, 3, weight_init_std=0.5, rng=1)
+    kw.setdefault("optimizer_param", {"lr": 2.0})  # large: the accuracy goes up and down
+    return net, Trainer(net, x, t, epochs=epochs, batch_size=30, x_val=xv, t_val=tv,
+                        progress=False, **kw)
+
+
+def test_best_params_are_those_of_the_best_validation_epoch_restored_in_place():
+    net, trainer = _with_val(best_params=True)
+    arrays = {k: p for k, p in net.params.items()}  # the arrays the layers hold
+    snapshots = []
+    evaluate = trainer.evaluate
+
+    def recording_evaluate():
+        result = evaluate()
+        snapshots.append({k: p.copy() for k, p in net.params.items()})
+        return result
+
+    trainer.evaluate = recording_evaluate
+    trainer.train()
+    val = trainer.val_acc_list
+    best = int(np.argmax(val))  # the first epoch with the highest accuracy
+    assert trainer.best_epoch == best + 1 and trainer.best_val_acc == val[best]
+    for key, p in net.params.items():
+        assert p is arrays[key]  # restored in place, not replaced
+        np.testing.assert_array_equal(p, snapshots[best][key])
+    assert net.accuracy(trainer.x_val, trainer.t_val) == val[best]
+    # the test needs a run whose best epoch is not the last, or restoring would prove nothing
+    assert best + 1 < trainer.epochs and val[-1] < val[best]
+
+
+def test_layers_holding_the_arrays_see_the_restored_parameters():
+    net, trainer = _with_val(best_params=True)
+    trainer.train()
+    scores = net.predict(trainer.x_val)  # the layers read their own references to W, b
+    assert (scores.argmax(axis=1) == trainer.t_val).mean() == trainer.best_val_acc
+
+
+def test_without_best_params_the_last_epoch_stays_and_best_params_needs_a_validation_set():
+    net, trainer = _with_val(best_params=False)
+    trainer.train()
+    assert trainer.best_params is None and trainer.best_epoch is None
+    assert net.accuracy(trainer.x_val, trainer.t_val) == trainer.val_acc_list[-1]
+    with pytest.raises(ValueError, match="best_params=True needs a validation set"):
+        make(best_params=True)
+
+
+def test_the_books_arguments_keep_working(capsys):
+    rng = np.random.default_rng(0)
+    (x, t), (xt, tt) = blobs(400, rng), blobs(100, rng)
+    net = TwoLayerNet(2, 8, 3, weight_init_std=0.5)
+    # the book's positional order and names: network, x_train, t_train, x_test, t_test, epochs,
+    # mini_batch_size, optimizer, optimizer_param, evaluate_sample_num_per_epoch, verbose
+    trainer = Trainer(net, x, t, xt, tt, epochs=2, mini_batch_size=100, optimizer="SGD",
+                      optimizer_param={"lr": 0.1}, evaluate_sample_num_per_epoch=50,
+                      verbose=True)
+    trainer.train()
+    out = capsys.readouterr().out
+    assert out.count("=== epoch:") == 2 and "test acc:" in out
+    assert trainer.iters_per_epoch == 4 and len(trainer.test_acc_list) == 2
