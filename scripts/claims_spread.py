@@ -98,7 +98,7 @@ CLAIMS = {
     "09_weight_init": [
         ("spread = np.abs(W1", [
             below("spread of W1's columns", "spread", 1e-10),
-            rounded("test accuracy with equal weights", "net.accuracy(x_test, t_test)", 2)]),
+            rounded("test accuracy with equal weights", "net.accuracy(x_test, t_test)", 4)]),
         ('print("std 0.01 has not left log 10', [
             above("std 0.01: mean loss of the last 25 steps", "final['std 0.01']", 2.25),
             below("He's final loss / Xavier's", "final['He'] / final['Xavier']", 0.5),
