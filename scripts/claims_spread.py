@@ -171,6 +171,18 @@ CLAIMS = {
             rounded("lambda 0.01: test loss", "small_decay_loss", 2),
             rounded("plain: test loss", "plain_loss", 2)]),
     ],
+    "12_convolutions": [
+        ("conv_acc = conv_net.accuracy(x_test, t_test)", [
+            above("SimpleConvNet's test accuracy", "conv_acc", 0.96, 0.01),
+            below("TwoLayerNet's test accuracy", "dense_acc", 0.95, 0.01),
+            below("conv net's errors / two-layer net's", "(1 - conv_acc) / (1 - dense_acc)", 0.5,
+                  0.05)]),
+        ("def neighbour_correlation(filters):", [
+            below("neighbour correlation of the filters before training",
+                  "neighbour_correlation(W1_before)", 0.2),
+            above("neighbour correlation of the filters after training",
+                  "neighbour_correlation(conv_net.params['W1'])", 0.4)]),
+    ],
 }
 
 
