@@ -112,17 +112,18 @@ class ConvolutionExplorer(Explorer):
             for box, (x, y, width, height) in ((self.digit_box, digit_box),
                                                (self.map_box, map_box)):
                 box.set_bounds(x, y, width, height)
-            self.figure.show()
+            self.figure.show(key=(i, f))
 
     def setup_figure(self, fig):
         ax_digit, ax_kernel, ax_map = fig.subplots(
             1, 3, gridspec_kw={"width_ratios": [self.w, self.fw * 2, self.ow]})
-        # Everything drawn changes with some control; only the axes stay.
-        self.digit = self.figure.animated(ax_digit.imshow(self.x[0, 0], cmap="gray_r"))
-        self.digit_title = self.figure.animated(ax_digit.set_title(" ", fontsize=9))
-        self.kernel = self.figure.animated(ax_kernel.imshow(self.W[0, 0], cmap="RdBu_r"))
-        self.kernel_title = self.figure.animated(ax_kernel.set_title(" ", fontsize=9))
-        self.map = self.figure.animated(ax_map.imshow(np.zeros((self.oh, self.ow)), cmap="gray_r"))
+        # The digit, the filter and the map are the background, drawn again only for a new
+        # (digit, filter): moving the row or the column redraws just the two frames.
+        self.digit = ax_digit.imshow(self.x[0, 0], cmap="gray_r")
+        self.digit_title = ax_digit.set_title(" ", fontsize=9)
+        self.kernel = ax_kernel.imshow(self.W[0, 0], cmap="RdBu_r")
+        self.kernel_title = ax_kernel.set_title(" ", fontsize=9)
+        self.map = ax_map.imshow(np.zeros((self.oh, self.ow)), cmap="gray_r")
         ax_map.set_title("feature map", fontsize=9)
         self.digit_box = self.figure.animated(ax_digit.add_patch(
             Rectangle((0, 0), 1, 1, fill=False, ec="tab:red", lw=1.5)))
