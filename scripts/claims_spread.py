@@ -210,6 +210,18 @@ CLAIMS = {
             above("mean loss of the first 5 steps", "tensor_losses[:5].mean()", 2.2),
             below("mean loss of the last 20 steps", "tensor_losses[-20:].mean()", 1.0)]),
     ],
+    "12_convolutions": [
+        ("conv_acc = conv_net.accuracy(x_test, t_test)", [
+            above("SimpleConvNet's test accuracy", "conv_acc", 0.96, 0.01),
+            below("TwoLayerNet's test accuracy", "dense_acc", 0.95, 0.01),
+            below("conv net's errors / two-layer net's", "(1 - conv_acc) / (1 - dense_acc)", 0.5,
+                  0.05)]),
+        ("def neighbour_correlation(filters):", [
+            below("neighbour correlation of the filters before training",
+                  "neighbour_correlation(W1_before)", 0.2),
+            above("neighbour correlation of the filters after training",
+                  "neighbour_correlation(conv_net.params['W1'])", 0.4)]),
+    ],
 }
 
 

@@ -1,4 +1,4 @@
-"""Checks for notebook 12's exercises: `exp` and `log` added to the notebook's own Value, and
+"""Checks for notebook 13's exercises: `exp` and `log` added to the notebook's own Value, and
 `zero_grad(root)`, which clears the gradients of a whole graph before a second backward pass.
 
 The references are written here (`math`, centred differences, and `_Ref`, a minimal recorded

@@ -1,4 +1,4 @@
-"""Draw the graph a `Value` recorded while it was computed (notebook 12).
+"""Draw the graph a `Value` recorded while it was computed (notebook 13).
 
 `value_graph(z, names={"x": x, "y": y, "z": z})` walks from `z` back through `parents` and
 returns a `scratch.plots.graphs.Graph` with positions, ready for `draw_graph`: each operation a

@@ -1,4 +1,4 @@
-"""Notebook 12's explorer: step through the backward pass of a small expression, node by node.
+"""Notebook 13's explorer: step through the backward pass of a small expression, node by node.
 
 The expression is built with `scratch.autograd.Value`, so its graph is the one the operations
 recorded. Each Step runs one operation's backward rule: every input of the current node gets

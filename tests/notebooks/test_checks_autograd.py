@@ -1,4 +1,4 @@
-"""Notebook 12's exercise check (exp and log for the notebook's own Value): the notebook's
+"""Notebook 13's exercise check (exp and log for the notebook's own Value): the notebook's
 solution passes, and every hint is reached by a wrong solution."""
 
 import json
@@ -12,7 +12,7 @@ from scratch.autograd import Value as ScratchValue
 from scratch.checks.autograd import check_exp_log, check_zero_grad
 from tests.notebooks.check_output import NOT_IMPLEMENTED, expect_verdicts, one_line, record
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "12_autograd.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "13_autograd.ipynb"
 
 
 def _cell(cells, start):

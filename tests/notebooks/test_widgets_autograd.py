@@ -1,4 +1,4 @@
-"""Notebook 12's backward stepper, driven by clicking its buttons (no browser): what the summary
+"""Notebook 13's backward stepper, driven by clicking its buttons (no browser): what the summary
 says and what the figure draws after every Step and Reset."""
 
 import matplotlib

@@ -157,7 +157,8 @@ def test_encode_png_round_trips_exactly():
 # Every explorer of the notebooks, in module order (a new one is added here by hand).
 EXPLORERS_BY_HAND = [
     ("ActivationExplorer", "activations"), ("BackwardStepper", "autograd"),
-    ("BatchNormComparison", "batchnorm"), ("SumTimesYExplorer", "graphs"),
+    ("BatchNormComparison", "batchnorm"), ("ConvolutionExplorer", "convolutions"),
+    ("SumTimesYExplorer", "graphs"),
     ("ShoppingExplorer", "graphs"), ("InitExplorer", "initialisation"),
     ("LayerStackExplorer", "network"), ("StepSizeExplorer", "numerical"),
     ("PathExplorer", "optimizers"), ("RegularisationExplorer", "regularisation"),

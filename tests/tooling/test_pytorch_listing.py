@@ -1,4 +1,4 @@
-"""Notebook 12 shows a PyTorch listing in a markdown cell (PyTorch is not a dependency). When
+"""Notebook 13 shows a PyTorch listing in a markdown cell (PyTorch is not a dependency). When
 PyTorch is installed, run it: its gradients must equal TwoLayerNet's, as the notebook says."""
 
 import json
@@ -11,7 +11,7 @@ import pytest
 from scratch.datasets import load_mnist
 from scratch.nets import TwoLayerNet
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "12_autograd.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "13_autograd.ipynb"
 
 
 def _listing():
@@ -21,7 +21,7 @@ def _listing():
             found = re.search(r"```python\n(.*?)```", "".join(cell["source"]), re.S)
             if found and "import torch" in found.group(1):
                 return found.group(1)
-    raise AssertionError("no PyTorch listing in notebook 12")
+    raise AssertionError("no PyTorch listing in notebook 13")
 
 
 def test_the_pytorch_listing_gives_the_layers_gradients():
