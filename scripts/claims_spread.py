@@ -195,7 +195,7 @@ CLAIMS = {
             rounded("lambda 0.01: validation loss", "small_decay_loss", 2),
             rounded("plain: validation loss", "plain_loss", 2)]),
     ],
-    "12_autograd": [
+    "13_autograd": [
         ('print("loss equal to 1e-12:"', [
             below("Tensor's loss minus TwoLayerNet's, absolute",
                   "abs(float(loss.data) - net.loss(x_batch, t_batch))", 1e-12),

@@ -1,4 +1,4 @@
-"""Checks for notebook 12's exercises 4 and 5: `backward(root)` itself, with a topological order
+"""Checks for notebook 13's exercises 4 and 5: `backward(root)` itself, with a topological order
 of the learner's own, and an elementwise product on `Tensor` that un-broadcasts its gradients.
 
 The references are written here: `_Rec`, a recorded number like the notebook's Value (data,

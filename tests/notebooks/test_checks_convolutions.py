@@ -18,6 +18,7 @@ from scratch.util import col2im, im2col
 from tests.notebooks.check_output import (
     NOT_IMPLEMENTED,
     expect_verdicts,
+    record,
     refuses_a_checks_own_function,
 )
 
@@ -146,7 +147,7 @@ def test_conv_forward_naive(capsys):
         (no_stride_in_size, "OH = (H + 2*pad - FH) // stride + 1"),
         (pads_with_edge, "the windows that reach into the padding are wrong"),
         (windows_at_y_x, "starts at row y*stride and column x*stride"),
-        (with_scratch, "your code calls scratch.conv, scratch.util"),
+        (with_scratch, "your code calls scratch.conv, scratch.util", "wrapper"),
         (with_im2col, "write the loops over the output positions yourself"),
         (in_place, "changed one of its arguments in place"),
         (hard_coded, "out should have shape"),
@@ -257,7 +258,7 @@ def test_maxpool_backward(capsys):
         (_pool_mistake("ties"), "on a tie the whole dout goes to the first maximum"),
         (_pool_mistake(scale=2.0), "dx differs from the gradient routed by hand"),
         (pooled_shape, "dx should have x's shape (2, 2, 4, 6), got (2, 2, 2, 3)"),
-        (with_scratch, "your code calls scratch.conv, scratch.util"),
+        (with_scratch, "your code calls scratch.conv, scratch.util", "wrapper"),
         (with_col2im, "route the gradient yourself"),
         (in_place, "changed one of its arguments in place"),
         (_stub, NOT_IMPLEMENTED),
@@ -364,7 +365,7 @@ def test_col2im(capsys):
         (lambda col, shape, *a: col2im_loops(col, shape, *a)[:, :, 1:],
          "the image should have shape (2, 1, 4, 4), got (2, 1, 3, 4)"),
         (transposed_windows, "the image differs from the columns added back by hand"),
-        (with_scratch, "your code calls scratch.conv, scratch.util"),
+        (with_scratch, "your code calls scratch.conv, scratch.util", "wrapper"),
         (with_conv_backward, "add the columns back yourself"),
         (in_place, "changed one of its arguments in place"),
         (_stub, NOT_IMPLEMENTED),
@@ -381,6 +382,7 @@ def test_a_hard_coded_col2im_fails_on_the_second_input(capsys):
     def hard_coded(col, input_shape, filter_h, filter_w, stride=1, pad=0):
         return first if input_shape == (2, 1, 4, 4) else np.zeros(input_shape)
 
+    record(check_col2im, "hard-coded")
     assert not check_col2im(hard_coded)
     assert "the image differs from the columns added back by hand (3 x 2 windows, stride 2, " \
            "pad 1)" in capsys.readouterr().out
@@ -400,5 +402,6 @@ def test_each_check_refuses_its_own_reference(capsys):
     for check, solution in ((check_conv_forward_naive, conv_by_reference),
                             (check_maxpool_backward, pool_by_reference),
                             (check_col2im, col2im_by_reference)):
+        record(check, "saved reference")
         assert not check(solution)
         assert "or this check's reference" in capsys.readouterr().out
