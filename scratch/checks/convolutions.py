@@ -92,19 +92,21 @@ def reference_col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0, over
     return img[:, :, pad:pad + h, pad:pad + w]
 
 
-def _own_work(what):
-    """While the learner's code runs, scratch's convolution and pooling, its window helpers and
-    this module's references refuse to be called."""
+def _own_work(what, notebook_versions=()):
+    """While the learner's code runs, scratch's convolution and pooling, its window helpers,
+    this module's references and `notebook_versions` (what the notebook itself already wrote)
+    refuse to be called."""
     return refusing_calls(
         [Convolution.forward, Convolution.backward, Pooling.forward, Pooling.backward, im2col,
          col2im, windows, sum_windows, reference_conv, reference_maxpool_backward,
-         reference_col2im],
-        f"your code calls scratch.conv, scratch.util or this check's reference: {what}")
+         reference_col2im, *notebook_versions],
+        f"your code calls scratch.conv, scratch.util, the notebook's own versions or this "
+        f"check's reference: {what}")
 
 
-def _call(function, *args, what, **kwargs):
+def _call(function, *args, what, notebook_versions=(), **kwargs):
     copies = [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
-    with _own_work(what):
+    with _own_work(what, notebook_versions):
         result = function(*args, **kwargs)
     if any(isinstance(a, np.ndarray) and not np.array_equal(a, c) for a, c in zip(args, copies)):
         raise Fail("your function changed one of its arguments in place")
@@ -115,8 +117,9 @@ def _call(function, *args, what, **kwargs):
 CONV_CASES = [(2, 2, 5, 5, 3, 3, 3, 1, 0), (2, 3, 7, 6, 2, 3, 2, 2, 1)]
 
 
-def check_conv_forward_naive(conv_forward_naive):
-    """conv_forward_naive(x, W, b, stride, pad) -> out: (N, FN, OH, OW), with loops."""
+def check_conv_forward_naive(conv_forward_naive, notebook_versions=()):
+    """conv_forward_naive(x, W, b, stride, pad) -> out: (N, FN, OH, OW), with loops.
+    notebook_versions: the notebook's own convolutions, refused like scratch's."""
 
     def check():
         rng = np.random.default_rng(120)
@@ -125,7 +128,8 @@ def check_conv_forward_naive(conv_forward_naive):
             b = rng.standard_normal(fn)
             expected = reference_conv(x, W, b, stride, pad)
             out = _call(conv_forward_naive, x, W, b, stride, pad,
-                        what="write the loops over the output positions yourself")
+                        what="write the loops over the output positions yourself",
+                        notebook_versions=notebook_versions)
             setting = f"(stride {stride}, pad {pad})"
             if out.shape != expected.shape:
                 raise Fail(f"out should have shape {expected.shape} for x {x.shape} and W "

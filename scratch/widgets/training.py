@@ -1,4 +1,5 @@
-"""A widget for notebook 07: browse test digits with a trained network's predictions."""
+"""A widget for notebook 07: browse digits (there, the validation digits) with a trained
+network's predictions."""
 
 import ipywidgets as widgets
 import numpy as np

@@ -158,6 +158,24 @@ def test_conv_forward_naive(capsys):
                     "conv_forward_naive: OK (two inputs, with stride and padding)")
 
 
+def test_conv_forward_naive_refuses_the_notebooks_own_versions(capsys):
+    # The notebook has written a convolution already (conv_loops in its section 2); the
+    # exercise's check is given it, and a learner's function that calls it is refused.
+    def notebook_conv(x, W, b, stride=1, pad=0):
+        return conv_every_index(x, W, b, stride, pad)
+
+    def calls_the_notebooks(x, W, b, stride=1, pad=0):
+        return notebook_conv(x, W, b, stride, pad)
+
+    def check(solution):
+        return check_conv_forward_naive(solution, notebook_versions=[notebook_conv])
+
+    check.__name__ = "check_conv_forward_naive"
+    expect_verdicts(check, [(conv_loops, None),
+                            (calls_the_notebooks, "the notebook's own versions", "wrapper")],
+                    capsys, "conv_forward_naive: OK (two inputs, with stride and padding)")
+
+
 def _first_conv_case():
     rng = np.random.default_rng(120)
     x, W = rng.standard_normal((2, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
