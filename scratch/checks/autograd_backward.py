@@ -7,6 +7,9 @@ product's gradients. scratch.autograd's graph walk, backward pass and `_unbroadc
 called while the learner's code runs.
 """
 
+import inspect
+import sys
+
 import numpy as np
 
 from scratch import autograd
@@ -158,6 +161,10 @@ def check_backward(backward):
         for name, root, inputs, expected in _graphs(np.random.default_rng(120)):
             nodes = _arm(root)
             data = [(n.data, n.parents, n.local_grads) for n in nodes]
+            # A low recursion limit while the learner's code runs: an iterative order needs
+            # a few frames, a recursive one (or one that raises the limit) is caught.
+            limit, low = sys.getrecursionlimit(), max(200, len(inspect.stack(0)) + 100)
+            sys.setrecursionlimit(low)
             try:
                 with _own_work():
                     backward(root)
@@ -165,6 +172,12 @@ def check_backward(backward):
                 raise Fail(f"{name}: Python's recursion limit stopped your topological order; "
                            "keep the nodes still to visit in a list of your own (a stack) "
                            "instead of nested calls") from None
+            finally:
+                raised = sys.getrecursionlimit() != low
+                sys.setrecursionlimit(limit)
+            if raised:
+                raise Fail("your code changed Python's recursion limit: write the topological "
+                           "order with a stack of your own instead")
             if [(n.data, n.parents, n.local_grads) for n in nodes] != data:
                 raise Fail("backward must change only .grad, not data or the graph")
             got = {key: v.grad for key, v in inputs.items()}

@@ -359,8 +359,15 @@ def test_backward_mistakes_get_their_hints(capsys):
     def stub(root):
         raise NotImplementedError
 
+    def raises_the_limit(root):
+        # the recursive order of the notebook's section 2, with the limit raised out of the way
+        import sys
+        sys.setrecursionlimit(20_000)
+        recursive_order(root)
+
     cases = [
         (recursive_order, "Python's recursion limit stopped your topological order"),
+        (raises_the_limit, "your code changed Python's recursion limit", "wrapper"),
         (forward_order, "z = (x + y) * y: the nodes were visited parents first"),
         (no_seed, "z = (x + y) * y: every gradient is 0: seed the output first"),
         (assigns, "z = (x + y) * y: a value used twice keeps only one path's share"),

@@ -52,6 +52,13 @@ def test_batchnorm_backward(capsys):
         dx_hat = gamma * dout
         return (dx_hat - dx_hat.mean(axis=0)) / std, *_compact(dout, x_hat, std, gamma)[1:]
 
+    def recomputes(dout, x_hat, std, gamma):
+        # section 3's way: rebuild x, then the batch statistics with its own eps
+        x = x_hat * std
+        xc = x - x.mean(axis=0)
+        own_std = np.sqrt((xc ** 2).mean(axis=0) + 1e-6)
+        return _compact(dout, xc / own_std, own_std, gamma)
+
     def no_std(dout, x_hat, std, gamma):
         dx, dg, db = _compact(dout, x_hat, std, gamma)
         return dx * std, dg, db
@@ -102,6 +109,7 @@ def test_batchnorm_backward(capsys):
         (sign, "in dx the direct path dxn / std has the wrong sign, the mean's path -mean(dxn) "
          "/ std has the wrong sign"),
         (not_a_sum, "dx differs from the numerical gradient"),
+        (recomputes, "with std = sqrt(var + 0.5) your dx differs", "saved reference"),
         (_stub, NOT_IMPLEMENTED),
     ]
     expect_verdicts(check_batchnorm_backward, cases, capsys,
