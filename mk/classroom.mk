@@ -15,10 +15,10 @@ CLASSROOM := PYTHONPATH=$(CURDIR)/scripts $(BIN)/python -m classroom
 .PHONY: slides html student student-test slide-types classroom exercises
 
 slides: $(STAMP)
-	$(CLASSROOM) slides $(NB)
+	$(CLASSROOM) slides $(if $(NO_ANSWERS),--no-answers) $(if $(EDITION),--edition $(EDITION)) $(NB)
 
 html: $(STAMP)
-	$(CLASSROOM) html $(NB)
+	$(CLASSROOM) html $(if $(NO_ANSWERS),--no-answers) $(if $(EDITION),--edition $(EDITION)) $(NB)
 
 student: $(STAMP)
 	$(CLASSROOM) student $(if $(NO_ANSWERS),--no-answers) $(NB)

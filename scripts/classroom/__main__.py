@@ -58,7 +58,11 @@ def main(argv=None):
     parser.add_argument("--keep-existing", action="store_true",
                         help="student: leave notebooks already in the output folder alone")
     parser.add_argument("--no-answers", action="store_true",
-                        help="student: also remove the answers to the questions to think about")
+                        help="student, and the student edition of slides and html: also remove "
+                             "the answers to the questions to think about")
+    parser.add_argument("--edition", choices=["both", "instructor", "student"], default="both",
+                        help="slides, html: the instructor's edition in build/<command>/, the "
+                             "students' (from the student copies) in build/<command>-student/")
     parser.add_argument("--force", action="store_true",
                         help="slide-types --write: also notebooks with uncommitted changes")
     args = parser.parse_intermixed_args(argv)
@@ -77,11 +81,15 @@ def main(argv=None):
             for kept in sorted({out / p.name for p in paths} - set(written)):
                 print(f"student: kept {kept} as it is (your work)")
         else:
-            out = args.out or Path(DEFAULT_OUT[args.command])
+            base = args.out or Path(DEFAULT_OUT[args.command])
             folders = fetch(args.vendor_cache)  # first, so a missing npm fails early
-            export_all(paths, out, args.command)
-            install_lib(folders, out)
-            print(f"{args.command}: open {out / 'index.html'}")
+            editions = ["instructor", "student"] if args.edition == "both" else [args.edition]
+            for edition in editions:
+                out = base if edition == "instructor" else base.with_name(base.name + "-student")
+                export_all(paths, out, args.command, edition=edition,
+                           answers=not args.no_answers)
+                install_lib(folders, out)
+                print(f"{args.command} ({edition} edition): open {out / 'index.html'}")
     except (SolutionMarkerError, VendorError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
