@@ -1,8 +1,13 @@
 # Classroom and self-study editions (code in scripts/classroom/, outputs in the git-ignored build/):
-#   make slides         reveal.js decks of the notebooks in build/slides/ (offline: open index.html)
-#   make html           HTML handouts in build/html/ (offline: open index.html)
+#   make slides         reveal.js decks of the notebooks: the instructor's edition in build/slides/,
+#                       the students' (from the student copies) in build/slides-student/
+#                       (offline: open index.html; EDITION=instructor or student builds one)
+#   make html           HTML handouts in build/html/ and build/html-student/ likewise
 #   make student        student copies in build/student/: solutions replaced by stubs
 #                       (NO_ANSWERS=1: the questions' answer blocks removed too)
+#   make student-kit    what to hand out to a class, without any solution: build/student-kit/ and
+#                       build/student-kit.zip (the package, the data, the student copies and a
+#                       README: `pip install -e ".[notebooks]"` inside it; scripts/classroom/kit.py)
 #   make student-test   run every student copy in a fresh kernel: each check must say "not yet"
 #   make slide-types    cut markdown cells before each #/## heading and store the slide types
 #                       of the rules (scripts/classroom/slidetypes.py) where they are missing
@@ -12,7 +17,7 @@
 # NB=notebooks/03_*.ipynb limits any of them to some notebooks.
 CLASSROOM := PYTHONPATH=$(CURDIR)/scripts $(BIN)/python -m classroom
 
-.PHONY: slides html student student-test slide-types classroom exercises
+.PHONY: slides html student student-kit student-test slide-types classroom exercises
 
 slides: $(STAMP)
 	$(CLASSROOM) slides $(if $(NO_ANSWERS),--no-answers) $(if $(EDITION),--edition $(EDITION)) $(NB)
@@ -23,13 +28,16 @@ html: $(STAMP)
 student: $(STAMP)
 	$(CLASSROOM) student $(if $(NO_ANSWERS),--no-answers) $(NB)
 
+student-kit: $(STAMP)
+	$(CLASSROOM) student-kit $(if $(NO_ANSWERS),--no-answers) $(NB)
+
 student-test: $(STAMP)
 	CLASSROOM_STUDENT_ALL=1 $(BIN)/python -m pytest tests/notebooks/test_classroom_student.py
 
 slide-types: $(STAMP)
 	$(CLASSROOM) slide-types --write $(NB)
 
-classroom: slides html student
+classroom: slides html student student-kit
 
 # Learners: your own student copies in $(EXERCISES)/ (made once; a notebook already there is
 # never overwritten, so your answers stay), opened in JupyterLab.

@@ -1,4 +1,7 @@
-"""Command line: `PYTHONPATH=scripts python -m classroom {slides,html,student,slide-types}`."""
+"""Command line: `PYTHONPATH=scripts python -m classroom COMMAND [notebooks]`.
+
+COMMAND: slides, html, student, student-kit or slide-types (see mk/classroom.mk).
+"""
 
 import argparse
 import subprocess
@@ -8,11 +11,13 @@ from pathlib import Path
 import nbformat
 
 from classroom.export import export_all
+from classroom.kit import build_kit
 from classroom.slidetypes import assign_slide_types, split_at_headings
 from classroom.student import SolutionMarkerError, write_student_copies
 from classroom.vendor import VendorError, fetch, install_lib
 
-DEFAULT_OUT = {"slides": "build/slides", "html": "build/html", "student": "build/student"}
+DEFAULT_OUT = {"slides": "build/slides", "html": "build/html", "student": "build/student",
+               "student-kit": "build/student-kit"}
 
 
 def _uncommitted(path):
@@ -47,7 +52,8 @@ def _slide_types(paths, write, force):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m classroom", description=__doc__)
-    parser.add_argument("command", choices=["slides", "html", "student", "slide-types"])
+    parser.add_argument("command",
+                        choices=["slides", "html", "student", "student-kit", "slide-types"])
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks (default: notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, help="output folder (default: build/<command>)")
@@ -72,6 +78,12 @@ def main(argv=None):
     try:
         if args.command == "slide-types":
             return _slide_types(paths, args.write, args.force)
+        elif args.command == "student-kit":
+            out = args.out or Path(DEFAULT_OUT["student-kit"])
+            archive = out.with_name(out.name + ".zip")
+            files = build_kit(paths, out, answers=not args.no_answers, zip_path=archive)
+            print(f"student-kit: {len(files)} files in {out}, zipped as {archive} "
+                  "(no solutions: hand it out)")
         elif args.command == "student":
             out = args.out or Path(DEFAULT_OUT["student"])
             written = write_student_copies(paths, out, keep_existing=args.keep_existing,

@@ -190,3 +190,37 @@ def test_command_line_builds_both_editions(tmp_path, monkeypatch, capsys):
     assert BEGIN in teacher and BEGIN not in student
     assert "student edition" in (tmp_path / "html-student" / "index.html").read_text()
     assert "student edition" in capsys.readouterr().out
+
+
+# --- the student kit: what a class is given --------------------------------------------------
+
+def test_student_kit_holds_the_package_data_and_stubbed_notebooks_only(tmp_path):
+    import subprocess
+    import zipfile
+
+    from classroom.kit import build_kit
+
+    out, archive = tmp_path / "kit", tmp_path / "kit.zip"
+    files = build_kit(NOTEBOOKS[:2], out, zip_path=archive)
+    names = {p.relative_to(out).as_posix() for p in files}
+    assert {"README.md", "pyproject.toml", "LICENSE", "data/mnist-sample.npz",
+            f"notebooks/{NOTEBOOKS[1].name}", "scratch/__init__.py"} <= names
+    assert not [n for n in names if n.split("/")[0] not in
+                ("README.md", "pyproject.toml", "LICENSE", "data", "notebooks", "scratch")]
+    assert not [n for n in names if n.endswith(".ipynb") and not n.startswith("notebooks/")]
+    for path in files:
+        if path.suffix in (".ipynb", ".py", ".md", ".toml"):
+            assert BEGIN not in path.read_text(encoding="utf-8"), path
+    stubbed = nbformat.read(out / "notebooks" / NOTEBOOKS[1].name, as_version=4)
+    assert any(STUB[1] in cell.source for cell in stubbed.cells)
+    with zipfile.ZipFile(archive) as z:
+        assert len(z.namelist()) == len(files)
+    # The kit's own package, run from the kit, finds the data beside it.
+    done = subprocess.run(
+        [sys.executable, "-c", "import scratch; from scratch.datasets import load_mnist; "
+         "(x, t), _ = load_mnist(); print(scratch.__file__, len(x))"],
+        cwd=out, env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    where, count = done.stdout.split()
+    assert Path(where).resolve().is_relative_to(out.resolve()) and int(count) == 8000
