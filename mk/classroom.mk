@@ -11,13 +11,17 @@
 #   make student-test   run every student copy in a fresh kernel: each check must say "not yet"
 #   make slide-types    cut markdown cells before each #/## heading and store the slide types
 #                       of the rules (scripts/classroom/slidetypes.py) where they are missing
+#   make slide-metadata store the presentation metadata of scripts/classroom/metadata.py: import
+#                       cells skipped on slides, drawing helpers' code hidden (output kept),
+#                       the sub-slides that keep slides within the view (cell metadata only;
+#                       re-run it after merging notebook edits)
 #   make exercises      learners: student copies in exercises/ (kept once made), in JupyterLab
 # slides and html need npm once (Node.js): they fetch pinned reveal.js, require.js, jQuery,
 # MathJax 2 and the ipywidgets HTML manager from the npm registry into build/classroom/npm/.
 # NB=notebooks/03_*.ipynb limits any of them to some notebooks.
 CLASSROOM := PYTHONPATH=$(CURDIR)/scripts $(BIN)/python -m classroom
 
-.PHONY: slides html student student-kit student-test slide-types classroom exercises
+.PHONY: slides html student student-kit student-test slide-types slide-metadata classroom exercises
 
 slides: $(STAMP)
 	$(CLASSROOM) slides $(if $(NO_ANSWERS),--no-answers) $(if $(EDITION),--edition $(EDITION)) $(NB)
@@ -36,6 +40,9 @@ student-test: $(STAMP)
 
 slide-types: $(STAMP)
 	$(CLASSROOM) slide-types --write $(NB)
+
+slide-metadata: $(STAMP)
+	$(CLASSROOM) metadata --write $(NB)
 
 classroom: slides html student student-kit
 

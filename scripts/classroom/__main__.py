@@ -1,6 +1,6 @@
 """Command line: `PYTHONPATH=scripts python -m classroom COMMAND [notebooks]`.
 
-COMMAND: slides, html, student, student-kit or slide-types (see mk/classroom.mk).
+COMMAND: slides, html, student, student-kit, slide-types or metadata (see mk/classroom.mk).
 """
 
 import argparse
@@ -12,6 +12,7 @@ import nbformat
 
 from classroom.export import export_all
 from classroom.kit import build_kit
+from classroom.metadata import apply_to_files
 from classroom.slidetypes import assign_slide_types, split_at_headings
 from classroom.student import SolutionMarkerError, write_student_copies
 from classroom.vendor import VendorError, fetch, install_lib
@@ -53,14 +54,16 @@ def _slide_types(paths, write, force):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m classroom", description=__doc__)
     parser.add_argument("command",
-                        choices=["slides", "html", "student", "student-kit", "slide-types"])
+                        choices=["slides", "html", "student", "student-kit", "slide-types",
+                                 "metadata"])
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks (default: notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, help="output folder (default: build/<command>)")
     parser.add_argument("--vendor-cache", type=Path, default=Path("build/classroom/npm"),
                         help="where the npm tarballs are kept (slides, html)")
     parser.add_argument("--write", action="store_true",
-                        help="slide-types: split cells at headings, store missing slide types")
+                        help="slide-types: split cells at headings, store missing slide types; "
+                             "metadata: store the presentation metadata (classroom/metadata.py)")
     parser.add_argument("--keep-existing", action="store_true",
                         help="student: leave notebooks already in the output folder alone")
     parser.add_argument("--no-answers", action="store_true",
@@ -76,6 +79,9 @@ def main(argv=None):
     if not paths:
         parser.error("no notebooks found")
     try:
+        if args.command == "metadata":
+            changed = apply_to_files(paths, write=args.write)
+            return 1 if changed and not args.write else 0
         if args.command == "slide-types":
             return _slide_types(paths, args.write, args.force)
         elif args.command == "student-kit":

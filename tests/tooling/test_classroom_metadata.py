@@ -1,0 +1,69 @@
+"""The presentation metadata script (scripts/classroom/metadata.py): cells found by content,
+metadata only, idempotent, unknown notebooks left alone, and the committed notebooks up to date."""
+
+import copy
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from classroom.metadata import (  # noqa: E402
+    HIDE_INPUT,
+    apply_metadata,
+    is_setup_imports,
+    series_name,
+)
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _helper_nb():
+    imports = new_code_cell("%matplotlib inline\nimport numpy as np\nfrom scratch.plots import (\n"
+                            "    draw,\n)\n", metadata={"slideshow": {"slide_type": "fragment"}})
+    helper = new_code_cell("def plot_histograms(a):\n    pass\nplot_histograms(1)",
+                           execution_count=2)
+    helper.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "fig"})]
+    return new_notebook(cells=[new_markdown_cell("# 09"), imports, helper,
+                               new_code_cell("x = 1\nprint(x)")])
+
+
+def test_names_without_numbers_survive_renumbering():
+    assert series_name("notebooks/12_autograd.ipynb") == "autograd"
+    assert series_name("notebooks/13_autograd.ipynb") == "autograd"
+
+
+def test_setup_cells_are_recognised():
+    assert is_setup_imports(new_code_cell("%matplotlib inline\nimport numpy as np\n"))
+    assert is_setup_imports(new_code_cell("from a import (\n    b,\n    c,\n)"))
+    assert not is_setup_imports(new_code_cell("import numpy as np\nx = np.ones(3)"))
+    assert not is_setup_imports(new_code_cell("%matplotlib inline"))
+
+
+def test_rules_change_metadata_only_and_twice_is_once():
+    nb = _helper_nb()
+    sources = [cell.source for cell in nb.cells]
+    changes, problems = apply_metadata(nb, "weight_init")
+    assert changes and not problems
+    assert [cell.source for cell in nb.cells] == sources
+    assert nb.cells[1].metadata.slideshow.slide_type == "skip"
+    assert HIDE_INPUT in nb.cells[2].metadata.tags
+    assert nb.cells[2].metadata["jupyter"]["source_hidden"] is True
+    assert "tags" not in nb.cells[3].metadata
+    again = copy.deepcopy(nb)
+    assert apply_metadata(again, "weight_init") == ([], [])
+    assert again == nb
+
+
+def test_unknown_notebooks_are_left_alone_and_missing_cells_reported():
+    nb = _helper_nb()
+    before = copy.deepcopy(nb)
+    changes, problems = apply_metadata(nb, "convolutions")
+    assert not changes and nb == before and "no rules" in problems[0]
+    changes, problems = apply_metadata(new_notebook(cells=[new_markdown_cell("# x")]),
+                                       "weight_init")
+    assert not changes and "plot_histograms" in problems[0]
+
