@@ -10,6 +10,10 @@ a cell's source, so nbval and the lessons are untouched:
   gets the tag `hide-input` (the exports drop its code and keep its figure: export.HideInput)
   and `jupyter.source_hidden` (JupyterLab and RISE show it collapsed; a click opens it). One
   that only defines a helper and shows nothing is skipped like an import cell.
+- **Speaker notes.** The questions to ask the room while moving each notebook's widget, the
+  **Widget:** paragraph of its section in docs/instructors.md, go into `speaker_notes` of the
+  cell that starts the section it names; the exported decks show them in reveal.js's speaker
+  view (key S; templates/offline_reveal puts them in an `<aside class="notes">`).
 - **Splits.** Cells named in SPLITS start a sub-slide instead of being a fragment of the
   slide before, where prose, code and output together run below the 1280x720 view.
 
@@ -74,14 +78,58 @@ def _find(nb, line):
             any(text.strip().startswith(line) for text in cell.source.splitlines())]
 
 
-def apply_metadata(nb, name):
-    """Apply the rules for the notebook `name` (series_name) to nb in place.
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "instructors.md"
+GUIDE_SECTION = re.compile(r"^## (\d\d) · ", re.M)
+
+
+def guide_notes(text):
+    """{notebook number: (section named, notes)}: each notebook section's **Widget:** block of
+    the instructors' guide (the paragraph and its questions, up to the next bold paragraph)."""
+    found = {}
+    starts = list(GUIDE_SECTION.finditer(text))
+    for here, nxt in zip(starts, starts[1:] + [None]):
+        body = text[here.end(): nxt.start() if nxt else len(text)]
+        block = re.search(r"^\*\*Widgets?:\*\*.*?(?=^\*\*|\Z)", body, re.S | re.M)
+        if block:
+            notes = block.group(0).strip()
+            named = re.findall(r'in "([^"]+)"', notes)
+            found[here.group(1)] = (named, notes)
+    return found
+
+
+def _heading_cell(nb, section):
+    """Index of the markdown cell that starts with a heading whose text is `section`."""
+    for index, cell in enumerate(nb.cells):
+        first = cell.source.lstrip().splitlines()[:1] if cell.cell_type == "markdown" else []
+        if first and re.match(r"^#+\s+" + re.escape(section) + r"\s*$", first[0]):
+            return index
+    return None
+
+
+def apply_notes(nb, number, notes_by_number, changes, problems):
+    if number not in notes_by_number:
+        return
+    named, notes = notes_by_number[number]
+    for section in named:
+        index = _heading_cell(nb, section)
+        if index is not None:
+            _set(nb.cells[index], "speaker_notes", notes, changes,
+                 f"cell {index}: speaker notes for {section!r}")
+            return
+    problems.append(f"speaker notes: no heading {named} in the notebook")
+
+
+def apply_metadata(nb, name, number=None, notes_by_number=None):
+    """Apply the rules for the notebook `name` (series_name) to nb in place; number (its "05")
+    and notes_by_number (guide_notes) add the speaker notes.
 
     Returns (changes, problems): descriptions of what changed, and of rules that found no cell.
     """
     changes, problems = [], []
     if name not in KNOWN:
         return changes, [f"no rules for {name!r}: left as it is"]
+    if notes_by_number:
+        apply_notes(nb, number, notes_by_number, changes, problems)
     for index, cell in enumerate(nb.cells):
         if is_setup_imports(cell) and not cell.get("outputs"):
             _set(cell, "slideshow.slide_type", "skip", changes, f"cell {index}: imports skipped")
@@ -117,9 +165,10 @@ def apply_to_files(paths, write=False, log=print):
     Returns the number of notebooks that needed (or got) changes.
     """
     changed = 0
+    notes = guide_notes(GUIDE.read_text(encoding="utf-8")) if GUIDE.exists() else {}
     for path in sorted(Path(p) for p in paths):
         nb = nbformat.read(path, as_version=4)
-        changes, problems = apply_metadata(nb, series_name(path))
+        changes, problems = apply_metadata(nb, series_name(path), Path(path).stem[:2], notes)
         for problem in problems:
             log(f"{path}: {problem}")
         if changes:

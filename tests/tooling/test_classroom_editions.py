@@ -224,3 +224,16 @@ def test_student_kit_holds_the_package_data_and_stubbed_notebooks_only(tmp_path)
     assert done.returncode == 0, done.stderr
     where, count = done.stdout.split()
     assert Path(where).resolve().is_relative_to(out.resolve()) and int(count) == 8000
+
+
+def test_speaker_notes_from_cell_metadata_are_in_the_deck_not_on_the_slide(tmp_path):
+    cell = new_markdown_cell("## Explore\n\nMove the slider.",
+                             metadata={"speaker_notes": "Ask: *where* does it stop?"})
+    page = _export_node(new_notebook(cells=[new_markdown_cell("# T"), cell]), "slides",
+                        tmp_path)
+    soup = bs4.BeautifulSoup(page, "html.parser")
+    notes = soup.select("section aside.notes")
+    assert len(notes) == 1 and "where" in notes[0].get_text()
+    assert notes[0].find("em") is not None  # markdown rendered
+    assert "where" not in visible_text(page.replace(str(notes[0]), ""))
+    assert "aside" not in _export_node(new_notebook(cells=[cell]), "html", tmp_path)

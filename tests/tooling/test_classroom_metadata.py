@@ -67,3 +67,26 @@ def test_unknown_notebooks_are_left_alone_and_missing_cells_reported():
                                        "weight_init")
     assert not changes and "plot_histograms" in problems[0]
 
+
+
+def test_every_notebook_gets_speaker_notes_from_the_guide():
+    from classroom.metadata import GUIDE, guide_notes
+
+    notes = guide_notes(GUIDE.read_text(encoding="utf-8"))
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        changes, problems = apply_metadata(nb, series_name(path), path.stem[:2], notes)
+        assert not problems, (path.name, problems)
+        noted = [cell for cell in nb.cells if cell.metadata.get("speaker_notes")]
+        assert len(noted) == 1 and "?" in noted[0].metadata["speaker_notes"], path.name
+
+
+def test_notes_are_the_widget_block_of_the_guide():
+    from classroom.metadata import guide_notes
+
+    text = ("## 03 · Title\n\n**Run live:** x.\n\n**Widget:** `W` in \"Explore\" (a menu).\n"
+            "- \"Ask?\" Answer.\n\n**Common wrong answers:** y.\n\n## 04 · Next\n\nNo widget.\n")
+    notes = guide_notes(text)
+    assert set(notes) == {"03"}
+    named, block = notes["03"]
+    assert named == ["Explore"] and block.endswith("Answer.") and "Common" not in block
