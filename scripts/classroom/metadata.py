@@ -39,7 +39,12 @@ HELPERS = {
     "weight_init": ["def plot_histograms("],
 }
 # Cells that start a sub-slide of their own (by a line they contain), so their slide fits.
+# (Each of these code cells followed prose that, with the code and its output, ran up to 102 px
+# below the view; measured by tests/e2e/test_slides.py.)
 SPLITS = {
+    "affine_softmax": ["x = rng.standard_normal(3)  # (D,)", "N, C = 4, 3"],
+    "optimizers": ["xs, ys = np.meshgrid(np.linspace(-9, 9, 10), np.linspace(-4, 4, 9))"],
+    "weight_init": ["z = np.random.default_rng(1).standard_normal(1_000_000)"],
 }
 KNOWN = {
     "start_here", "computational_graphs", "simple_layers", "activation_layers",

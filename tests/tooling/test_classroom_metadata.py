@@ -43,7 +43,15 @@ def test_setup_cells_are_recognised():
     assert not is_setup_imports(new_code_cell("%matplotlib inline"))
 
 
-def test_rules_change_metadata_only_and_twice_is_once():
+def _rules(monkeypatch):
+    import classroom.metadata as metadata
+
+    monkeypatch.setattr(metadata, "HELPERS", {"weight_init": ["def plot_histograms("]})
+    monkeypatch.setattr(metadata, "SPLITS", {"weight_init": ["x = 1"]})
+
+
+def test_rules_change_metadata_only_and_twice_is_once(monkeypatch):
+    _rules(monkeypatch)
     nb = _helper_nb()
     sources = [cell.source for cell in nb.cells]
     changes, problems = apply_metadata(nb, "weight_init")
@@ -53,19 +61,21 @@ def test_rules_change_metadata_only_and_twice_is_once():
     assert HIDE_INPUT in nb.cells[2].metadata.tags
     assert nb.cells[2].metadata["jupyter"]["source_hidden"] is True
     assert "tags" not in nb.cells[3].metadata
+    assert nb.cells[3].metadata["slideshow"]["slide_type"] == "subslide"
     again = copy.deepcopy(nb)
     assert apply_metadata(again, "weight_init") == ([], [])
     assert again == nb
 
 
-def test_unknown_notebooks_are_left_alone_and_missing_cells_reported():
+def test_unknown_notebooks_are_left_alone_and_missing_cells_reported(monkeypatch):
+    _rules(monkeypatch)
     nb = _helper_nb()
     before = copy.deepcopy(nb)
     changes, problems = apply_metadata(nb, "convolutions")
     assert not changes and nb == before and "no rules" in problems[0]
     changes, problems = apply_metadata(new_notebook(cells=[new_markdown_cell("# x")]),
                                        "weight_init")
-    assert not changes and "plot_histograms" in problems[0]
+    assert not changes and "plot_histograms" in problems[0] and "x = 1" in problems[1]
 
 
 
