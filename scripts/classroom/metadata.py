@@ -7,9 +7,10 @@ a cell's source, so nbval and the lessons are untouched:
   and prints nothing gets `slideshow.slide_type = "skip"`: decks and RISE leave it out, the
   notebook still runs it. Decks 05-12 no longer spend a fragment or slide on imports.
 - **Drawing helpers: output only.** A cell that defines a drawing helper and draws with it
-  gets the tag `hide-input` (the exports drop its code and keep its figure: export.HideInput)
-  and `jupyter.source_hidden` (JupyterLab and RISE show it collapsed; a click opens it). One
-  that only defines a helper and shows nothing is skipped like an import cell.
+  gets the tag `hide-input` (the exports drop its code and keep its figure: export.HideInput).
+  Not `jupyter.source_hidden`: RISE draws a collapsed cell's one-line placeholder up to 926 px
+  wider than the view, so live slides keep the code in its scroll box. One that only defines
+  a helper and shows nothing is skipped like an import cell.
 - **Speaker notes.** The questions to ask the room while moving each notebook's widget, the
   **Widget:** paragraph of its section in docs/instructors.md, go into `speaker_notes` of the
   cell that starts the section it names; the exported decks show them in reveal.js's speaker
@@ -149,8 +150,6 @@ def apply_metadata(nb, name, number=None, notes_by_number=None):
                 if HIDE_INPUT not in tags:
                     cell.metadata["tags"] = [*tags, HIDE_INPUT]
                     changes.append(f"cell {index}: {line} tagged {HIDE_INPUT}")
-                _set(cell, "jupyter.source_hidden", True, changes,
-                     f"cell {index}: {line} collapsed in JupyterLab")
             else:
                 _set(cell, "slideshow.slide_type", "skip", changes,
                      f"cell {index}: {line} (no output) skipped")

@@ -59,7 +59,7 @@ def test_rules_change_metadata_only_and_twice_is_once(monkeypatch):
     assert [cell.source for cell in nb.cells] == sources
     assert nb.cells[1].metadata.slideshow.slide_type == "skip"
     assert HIDE_INPUT in nb.cells[2].metadata.tags
-    assert nb.cells[2].metadata["jupyter"]["source_hidden"] is True
+    assert "jupyter" not in nb.cells[2].metadata  # RISE: see metadata.py
     assert "tags" not in nb.cells[3].metadata
     assert nb.cells[3].metadata["slideshow"]["slide_type"] == "subslide"
     again = copy.deepcopy(nb)
