@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from classroom.metadata import (  # noqa: E402
     HIDE_INPUT,
     apply_metadata,
+    apply_to_files,
     is_setup_imports,
     series_name,
 )
@@ -100,3 +101,9 @@ def test_notes_are_the_widget_block_of_the_guide():
     assert set(notes) == {"03"}
     named, block = notes["03"]
     assert named == ["Explore"] and block.endswith("Answer.") and "Common" not in block
+
+
+def test_committed_notebooks_have_the_metadata_the_rules_give():
+    """`make slide-metadata` has been run (re-run it after merging notebook edits)."""
+    lines = []
+    assert apply_to_files(NOTEBOOKS, write=False, log=lines.append) == 0, "\n".join(lines)
