@@ -194,6 +194,21 @@ def test_the_walk_measures_a_slide_after_mathjax_has_rendered_it(decks, projecto
     assert not errors
 
 
+def test_speaker_view_has_the_widget_questions(decks, projector):
+    """reveal.js's speaker view shows a slide's notes (Reveal.getSlideNotes); the widget slide
+    of each deck has the questions of docs/instructors.md (scripts/classroom/metadata.py)."""
+    page, errors = _open(projector, decks[NOTEBOOKS[5].stem])
+    try:
+        notes = page.evaluate("""() => Reveal.getSlides().map(s => Reveal.getSlideNotes(s))
+                                          .filter(n => n)""")
+        hidden = page.evaluate("""() => [...document.querySelectorAll('aside.notes')]
+                                          .every(a => getComputedStyle(a).display === 'none')""")
+    finally:
+        page.close()
+    assert len(notes) == 1 and "ask" in notes[0] and "?" in notes[0], notes
+    assert hidden and not errors
+
+
 def _config_without_the_slide_rules():
     from classroom.export import exporter_config
     from classroom.slidetypes import StripTestMarkers
