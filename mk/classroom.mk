@@ -1,27 +1,39 @@
 # Classroom and self-study editions (code in scripts/classroom/, outputs in the git-ignored build/):
-#   make slides         reveal.js decks of the notebooks in build/slides/ (offline: open index.html)
-#   make html           HTML handouts in build/html/ (offline: open index.html)
+#   make slides         reveal.js decks of the notebooks: the instructor's edition in build/slides/,
+#                       the students' (from the student copies) in build/slides-student/
+#                       (offline: open index.html; EDITION=instructor or student builds one)
+#   make html           HTML handouts in build/html/ and build/html-student/ likewise
 #   make student        student copies in build/student/: solutions replaced by stubs
 #                       (NO_ANSWERS=1: the questions' answer blocks removed too)
+#   make student-kit    what to hand out to a class, without any solution: build/student-kit/ and
+#                       build/student-kit.zip (the package, the data, the student copies and a
+#                       README: `pip install -e ".[notebooks]"` inside it; scripts/classroom/kit.py)
 #   make student-test   run every student copy in a fresh kernel: each check must say "not yet"
 #   make slide-types    cut markdown cells before each #/## heading and store the slide types
 #                       of the rules (scripts/classroom/slidetypes.py) where they are missing
+#   make slide-metadata store the presentation metadata of scripts/classroom/metadata.py: import
+#                       cells skipped on slides, drawing helpers' code hidden (output kept),
+#                       the sub-slides that keep slides within the view (cell metadata only;
+#                       re-run it after merging notebook edits)
 #   make exercises      learners: student copies in exercises/ (kept once made), in JupyterLab
 # slides and html need npm once (Node.js): they fetch pinned reveal.js, require.js, jQuery,
 # MathJax 2 and the ipywidgets HTML manager from the npm registry into build/classroom/npm/.
 # NB=notebooks/03_*.ipynb limits any of them to some notebooks.
 CLASSROOM := PYTHONPATH=$(CURDIR)/scripts $(BIN)/python -m classroom
 
-.PHONY: slides html student student-test slide-types classroom exercises
+.PHONY: slides html student student-kit student-test slide-types slide-metadata classroom exercises
 
 slides: $(STAMP)
-	$(CLASSROOM) slides $(NB)
+	$(CLASSROOM) slides $(if $(NO_ANSWERS),--no-answers) $(if $(EDITION),--edition $(EDITION)) $(NB)
 
 html: $(STAMP)
-	$(CLASSROOM) html $(NB)
+	$(CLASSROOM) html $(if $(NO_ANSWERS),--no-answers) $(if $(EDITION),--edition $(EDITION)) $(NB)
 
 student: $(STAMP)
 	$(CLASSROOM) student $(if $(NO_ANSWERS),--no-answers) $(NB)
+
+student-kit: $(STAMP)
+	$(CLASSROOM) student-kit $(if $(NO_ANSWERS),--no-answers) $(NB)
 
 student-test: $(STAMP)
 	CLASSROOM_STUDENT_ALL=1 $(BIN)/python -m pytest tests/notebooks/test_classroom_student.py
@@ -29,7 +41,10 @@ student-test: $(STAMP)
 slide-types: $(STAMP)
 	$(CLASSROOM) slide-types --write $(NB)
 
-classroom: slides html student
+slide-metadata: $(STAMP)
+	$(CLASSROOM) metadata --write $(NB)
+
+classroom: slides html student student-kit
 
 # Learners: your own student copies in $(EXERCISES)/ (made once; a notebook already there is
 # never overwritten, so your answers stay), opened in JupyterLab.

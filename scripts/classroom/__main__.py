@@ -1,4 +1,7 @@
-"""Command line: `PYTHONPATH=scripts python -m classroom {slides,html,student,slide-types}`."""
+"""Command line: `PYTHONPATH=scripts python -m classroom COMMAND [notebooks]`.
+
+COMMAND: slides, html, student, student-kit, slide-types or metadata (see mk/classroom.mk).
+"""
 
 import argparse
 import subprocess
@@ -8,11 +11,14 @@ from pathlib import Path
 import nbformat
 
 from classroom.export import export_all
+from classroom.kit import build_kit
+from classroom.metadata import apply_to_files
 from classroom.slidetypes import assign_slide_types, split_at_headings
 from classroom.student import SolutionMarkerError, write_student_copies
 from classroom.vendor import VendorError, fetch, install_lib
 
-DEFAULT_OUT = {"slides": "build/slides", "html": "build/html", "student": "build/student"}
+DEFAULT_OUT = {"slides": "build/slides", "html": "build/html", "student": "build/student",
+               "student-kit": "build/student-kit"}
 
 
 def _uncommitted(path):
@@ -47,18 +53,25 @@ def _slide_types(paths, write, force):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m classroom", description=__doc__)
-    parser.add_argument("command", choices=["slides", "html", "student", "slide-types"])
+    parser.add_argument("command",
+                        choices=["slides", "html", "student", "student-kit", "slide-types",
+                                 "metadata"])
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks (default: notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, help="output folder (default: build/<command>)")
     parser.add_argument("--vendor-cache", type=Path, default=Path("build/classroom/npm"),
                         help="where the npm tarballs are kept (slides, html)")
     parser.add_argument("--write", action="store_true",
-                        help="slide-types: split cells at headings, store missing slide types")
+                        help="slide-types: split cells at headings, store missing slide types; "
+                             "metadata: store the presentation metadata (classroom/metadata.py)")
     parser.add_argument("--keep-existing", action="store_true",
                         help="student: leave notebooks already in the output folder alone")
     parser.add_argument("--no-answers", action="store_true",
-                        help="student: also remove the answers to the questions to think about")
+                        help="student, and the student edition of slides and html: also remove "
+                             "the answers to the questions to think about")
+    parser.add_argument("--edition", choices=["both", "instructor", "student"], default="both",
+                        help="slides, html: the instructor's edition in build/<command>/, the "
+                             "students' (from the student copies) in build/<command>-student/")
     parser.add_argument("--force", action="store_true",
                         help="slide-types --write: also notebooks with uncommitted changes")
     args = parser.parse_intermixed_args(argv)
@@ -66,8 +79,17 @@ def main(argv=None):
     if not paths:
         parser.error("no notebooks found")
     try:
+        if args.command == "metadata":
+            changed = apply_to_files(paths, write=args.write)
+            return 1 if changed and not args.write else 0
         if args.command == "slide-types":
             return _slide_types(paths, args.write, args.force)
+        elif args.command == "student-kit":
+            out = args.out or Path(DEFAULT_OUT["student-kit"])
+            archive = out.with_name(out.name + ".zip")
+            files = build_kit(paths, out, answers=not args.no_answers, zip_path=archive)
+            print(f"student-kit: {len(files)} files in {out}, zipped as {archive} "
+                  "(no solutions: hand it out)")
         elif args.command == "student":
             out = args.out or Path(DEFAULT_OUT["student"])
             written = write_student_copies(paths, out, keep_existing=args.keep_existing,
@@ -77,11 +99,15 @@ def main(argv=None):
             for kept in sorted({out / p.name for p in paths} - set(written)):
                 print(f"student: kept {kept} as it is (your work)")
         else:
-            out = args.out or Path(DEFAULT_OUT[args.command])
+            base = args.out or Path(DEFAULT_OUT[args.command])
             folders = fetch(args.vendor_cache)  # first, so a missing npm fails early
-            export_all(paths, out, args.command)
-            install_lib(folders, out)
-            print(f"{args.command}: open {out / 'index.html'}")
+            editions = ["instructor", "student"] if args.edition == "both" else [args.edition]
+            for edition in editions:
+                out = base if edition == "instructor" else base.with_name(base.name + "-student")
+                export_all(paths, out, args.command, edition=edition,
+                           answers=not args.no_answers)
+                install_lib(folders, out)
+                print(f"{args.command} ({edition} edition): open {out / 'index.html'}")
     except (SolutionMarkerError, VendorError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -14,11 +14,72 @@ import re
 from pathlib import Path
 
 import nbformat
+from jinja2 import pass_context
 from nbconvert import HTMLExporter, SlidesExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 from classroom.slidetypes import AutoSlideTypes, StripTestMarkers
+from classroom.student import BEGIN, make_student_copy
 from classroom.vendor import URLS
+
+EDITIONS = ("instructor", "student")
+HIDE_INPUT = "hide-input"
+
+
+class _Renderer(IPythonRenderer):
+    """nbconvert's renderer, re-parsing raw HTML only where there is an image to embed (see the
+    module's docstring: re-parsing a block that opens `<details>` closes it at once)."""
+
+    def _html_embed_images(self, html):
+        if "<img" not in html.lower():
+            return html
+        return super()._html_embed_images(html)
+
+
+class _Markdown:
+    """The exporters' `markdown2html` filter with `_Renderer` (else as in nbconvert)."""
+
+    @pass_context
+    def markdown2html(self, context, source):
+        cell = context.get("cell", {})
+        path = context.get("resources", {}).get("metadata", {}).get("path", "")
+        renderer = _Renderer(escape=False, attachments=cell.get("attachments", {}),
+                             embed_images=self.embed_images, path=path,
+                             anchor_link_text=self.anchor_link_text,
+                             exclude_anchor_links=self.exclude_anchor_links,
+                             **self.lexer_options)
+        return MarkdownWithMath(renderer=renderer).render(source)
+
+
+class ClassroomHTMLExporter(_Markdown, HTMLExporter):
+    """HTMLExporter whose answers collapse."""
+
+
+class ClassroomSlidesExporter(_Markdown, SlidesExporter):
+    """SlidesExporter whose answers collapse."""
+
+
+class MarkSolutions(Preprocessor):
+    """nbconvert preprocessor: `metadata.classroom_solution = True` on the cells that hold a
+    solution region, which the templates fold into a closed "Solution" box."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and any(line.strip() == BEGIN
+                                            for line in cell.source.splitlines()):
+            cell.metadata["classroom_solution"] = True
+        return cell, resources
+
+
+class HideInput(Preprocessor):
+    """nbconvert preprocessor: cells tagged `hide-input` keep their outputs, lose their code
+    (nbconvert's TagRemovePreprocessor would do it too, but only when enabled by name)."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and HIDE_INPUT in cell.metadata.get("tags", []):
+            cell.metadata.setdefault("transient", {})["remove_source"] = True
+        return cell, resources
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SERIES = "Backpropagation from scratch"
@@ -48,7 +109,7 @@ def exporter_config(kind):
     section.widget_renderer_url = URLS["widget_renderer_url"]
     section.jquery_url = URLS["jquery_url"]
     section.embed_images = True  # markdown images by path become data URIs too
-    section.preprocessors = [StripTestMarkers]
+    section.preprocessors = [StripTestMarkers, MarkSolutions, HideInput]
     if kind == "slides":
         section.reveal_url_prefix = URLS["reveal_url_prefix"]
         section.reveal_theme = "white"
@@ -60,7 +121,7 @@ def exporter_config(kind):
         section.reveal_width = "1280"  # strings: the template pastes them into JavaScript
         section.reveal_height = "720"
         section.reveal_scroll = False
-        section.preprocessors = [StripTestMarkers, AutoSlideTypes]
+        section.preprocessors = [StripTestMarkers, MarkSolutions, HideInput, AutoSlideTypes]
     return c
 
 
@@ -69,13 +130,28 @@ def output_name(path, kind):
     return f"{stem}.slides.html" if kind == "slides" else f"{stem}.html"
 
 
-def export_notebook(path, kind, exporter=None):
+def exporter_for(kind):
+    cls = ClassroomSlidesExporter if kind == "slides" else ClassroomHTMLExporter
+    return cls(config=exporter_config(kind))
+
+
+def edition_notebook(path, edition="instructor", answers=True):
+    """The notebook at `path` as the edition shows it: as it is for the instructor, its student
+    copy for the students (answers=False: without the answers to the questions)."""
+    if edition not in EDITIONS:
+        raise ValueError(f"edition must be one of {EDITIONS}, got {edition!r}")
+    nb = nbformat.read(path, as_version=4)
+    if edition == "student":
+        nb = make_student_copy(nb, Path(path).name, answers=answers)
+    return nb
+
+
+def export_notebook(path, kind, exporter=None, edition="instructor", answers=True):
     """Return the HTML of one notebook exported as slides or handout (no files written)."""
     path = Path(path)
     if exporter is None:
-        cls = SlidesExporter if kind == "slides" else HTMLExporter
-        exporter = cls(config=exporter_config(kind))
-    nb = nbformat.read(path, as_version=4)
+        exporter = exporter_for(kind)
+    nb = edition_notebook(path, edition, answers)
     resources = {"metadata": {"name": path.stem, "path": str(path.parent)}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
@@ -105,9 +181,11 @@ INDEX_HINTS = {
 }
 
 
-def index_page(entries, kind):
+def index_page(entries, kind, edition="instructor"):
     """HTML of the index: entries is a list of (file name, title), in order."""
     heading = f"{SERIES}: {'slides' if kind == 'slides' else 'handouts'}"
+    if edition == "student":
+        heading += " (student edition)"
     items = "\n".join(f'  <li><a href="{html.escape(name)}">{html.escape(title)}</a></li>'
                       for name, title in entries)
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -116,15 +194,16 @@ def index_page(entries, kind):
             f'<p class="hint">{INDEX_HINTS[kind]}</p>\n</body>\n</html>\n')
 
 
-def export_all(paths, out_dir, kind, log=print):
+def export_all(paths, out_dir, kind, log=print, edition="instructor", answers=True):
     """Export every notebook in `paths` (sorted by name) into out_dir with an index.html.
 
-    Returns the list of written pages. Assets are not copied here: see vendor.install_lib.
+    edition: "instructor" (the notebooks) or "student" (their student copies; answers=False
+    leaves out the answers to the questions). Returns the list of written pages. Assets are
+    not copied here: see vendor.install_lib.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    cls = SlidesExporter if kind == "slides" else HTMLExporter
-    exporter = cls(config=exporter_config(kind))
+    exporter = exporter_for(kind)
     entries, written = [], []
     for path in sorted(Path(p) for p in paths):
         nb = nbformat.read(path, as_version=4)
@@ -133,10 +212,11 @@ def export_all(paths, out_dir, kind, log=print):
             log(f"warning: {path.name}: code cells {missing} have not been run; "
                 f"`make notebooks NB={path}` stores their outputs")
         target = out_dir / output_name(path, kind)
-        target.write_text(export_notebook(path, kind, exporter), encoding="utf-8")
+        target.write_text(export_notebook(path, kind, exporter, edition, answers),
+                          encoding="utf-8")
         entries.append((target.name, notebook_title(nb, path.stem)))
         written.append(target)
         log(f"{kind}: {target}")
     index = out_dir / "index.html"
-    index.write_text(index_page(entries, kind), encoding="utf-8")
+    index.write_text(index_page(entries, kind, edition), encoding="utf-8")
     return [index, *written]

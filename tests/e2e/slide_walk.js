@@ -4,8 +4,13 @@
 // box, not by what scrolls inside. Evaluating this file defines window.slideWalk:
 //   slideWalk.measure(slide, v)  one slide (a leaf <section>; v: its vertical index)
 //   slideWalk.settled(slide)     waits until the slide stops moving (a transition), max 3 s
+//   slideWalk.settle(slide)      waits until the slide is final as a presenter sees it: MathJax
+//                                has typeset and re-rendered it (its queue is empty), the fonts
+//                                and the slide's images have loaded; then Reveal.layout() (as
+//                                the deck does itself after typesetting) and settled(slide)
 //   slideWalk.deck()             every slide of an exported deck (needs window.Reveal), each
-//                                with all its fragments shown (Reveal.nextFragment until none)
+//                                with all its fragments shown (Reveal.nextFragment until none),
+//                                measured once settle() is done
 // tests/e2e/test_slides.py uses deck() on the exported decks and measure() on RISE's live
 // slideshow in JupyterLab, which it steps through with the space bar.
 () => {
@@ -63,6 +68,8 @@
         left: Math.max(0, Math.round(-extent.left)),
       },
       culprit: culprit ? culprit.className || culprit.tagName : null,
+      // fragments still hidden when measured (the walk shows every one: this must be 0)
+      hiddenFragments: [...slide.querySelectorAll('.fragment')].filter(f => !shown(f)).length,
       misplaced,
       headings: slide.querySelectorAll('h1, h2, h3').length,
     };
@@ -76,17 +83,48 @@
       last = box;
     }
   };
+  const mathjaxIdle = () => new Promise(done => {
+    // MathJax 2 (exported decks): a callback queued now runs after every typeset and re-render
+    // queued before it, such as the one the deck queues on each slide change.
+    if (window.MathJax && MathJax.Hub && MathJax.Hub.Queue) MathJax.Hub.Queue(() => done());
+    // MathJax 3 (JupyterLab): its typesetting promise.
+    else if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      MathJax.startup.promise.then(() => done(), () => done());
+    } else done();
+  });
+  // Transitions and animations that end (a fragment fading in: until its transition has
+  // started, its computed visibility is still `hidden`, and measure() would skip it).
+  // Only those of at most 3 s (the page has one of 100 s, a delay trick, that changes no
+  // layout), and never waiting more than 3 s in all.
+  const animationsDone = () => Promise.race([
+    Promise.all(document.getAnimations()
+      .filter(a => a.effect && a.effect.getComputedTiming().endTime <= 3000)
+      .map(a => a.finished.catch(() => null))),
+    new Promise(done => setTimeout(done, 3000))]);
+  const settle = async slide => {
+    await frame();
+    await animationsDone();
+    await mathjaxIdle();
+    if (document.fonts) await document.fonts.ready;
+    await Promise.all([...slide.querySelectorAll('img')].map(img => img.complete ? null :
+      new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })));
+    await frame();
+    if (window.Reveal && Reveal.layout && Reveal.isReady && Reveal.isReady()) Reveal.layout();
+    await mathjaxIdle();  // a re-layout can queue nothing new, but be sure
+    await animationsDone();
+    await settled(slide);
+  };
   const deck = async () => {
     const slides = [];
     for (const slide of Reveal.getSlides()) {
       const { h, v } = Reveal.getIndices(slide);
       Reveal.slide(h, v, -1);
       while (Reveal.nextFragment()) { /* show the next fragment */ }
-      await frame();
+      await settle(slide);
       slides.push({ h, ...measure(slide, v) });
     }
     Reveal.slide(0, 0, -1);
     return { width, height, slides };
   };
-  window.slideWalk = { measure, settled, deck, width, height };
+  window.slideWalk = { measure, settled, settle, deck, width, height };
 }

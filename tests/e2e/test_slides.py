@@ -3,7 +3,9 @@
 The decks are built as `make slides` builds them (scripts/classroom, with the pinned reveal.js
 and MathJax fetched from the npm registry once into build/classroom/npm/) into
 build/e2e/slides/, opened from disk in Debian's headless Chromium at 1280x720, and walked slide
-by slide with every fragment shown (slide_walk.js). A deck fails when any slide's content
+by slide with every fragment shown (slide_walk.js), each slide measured once it has settled:
+its fragments' transitions over, MathJax's typesetting and re-rendering done, fonts and images
+loaded, reveal.js's layout recomputed. A deck fails when any slide's content
 reaches beyond the view (a screenshot of it goes to build/e2e/slides/) or any `#`/`##`/`###`
 heading does not start its slide; a script error in the page fails it too. The counts are
 printed at the end of the run and stored in build/e2e/slides.json (conftest.py).
@@ -62,11 +64,8 @@ def _open(context, deck):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(deck.as_uri())
     page.wait_for_function("window.require !== undefined && window.MathJax !== undefined")
-    # The template hands Reveal to require.js's callback only; the same module, asked for
-    # again, is the same deck object.
-    page.evaluate("""() => new Promise(done => require(
-        ['lib/reveal.js/dist/reveal.js'], Reveal => { window.Reveal = Reveal; done(); }))""")
-    page.wait_for_function("Reveal.isReady()")
+    # The template sets window.Reveal (templates/offline_reveal).
+    page.wait_for_function("window.Reveal !== undefined && Reveal.isReady()")
     # Every formula typeset and every saved widget view drawn, or the sizes are not final.
     page.wait_for_function("MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0")
     page.wait_for_function("""() => [...document.querySelectorAll(
@@ -87,6 +86,8 @@ def _describe(slide):
         where += ": " + ", ".join(parts) + f' (first: {slide["culprit"]})'
     if slide["misplaced"]:
         where += f': heading(s) not starting the slide: {slide["misplaced"]}'
+    if slide.get("hiddenFragments"):
+        where += f': {slide["hiddenFragments"]} fragment(s) still hidden when measured'
     return where
 
 
@@ -96,7 +97,7 @@ def _overflows(slide):
 
 def _judge(stem, slides, records, label, where_shots=""):
     """Record one deck's walk for the summary, then fail unless every slide is right."""
-    bad = [s for s in slides if _overflows(s) or s["misplaced"]]
+    bad = [s for s in slides if _overflows(s) or s["misplaced"] or s.get("hiddenFragments")]
     records.append({"deck": stem, "slides": len(slides),
                     "overflowing": sum(map(_overflows, bad)),
                     "headings": sum(s["headings"] for s in slides),
@@ -157,6 +158,57 @@ def test_the_walk_sees_a_slide_too_tall_and_a_heading_mid_slide(decks, projector
     assert not errors
 
 
+def test_the_walk_measures_a_slide_after_mathjax_has_rendered_it(decks, projector, tmp_path):
+    """A slide whose formula is one short line of TeX but 30 rows once typeset: it fits the
+    view until MathJax renders it (seen with MathJax blocked), and the walk, which waits for
+    MathJax, finds it running off the bottom."""
+    import nbformat
+    from classroom.export import export_notebook
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    rows = r" \\ ".join(f"x_{{{i}}} = {i}" for i in range(30))
+    cells = [new_markdown_cell("# Planted\n\nA title."),
+             new_markdown_cell("## Tall once typeset\n\n$$\\begin{matrix} " + rows +
+                               r" \end{matrix}$$")]
+    path = tmp_path / "planted.ipynb"
+    nbformat.write(new_notebook(cells=cells), path)
+    deck = OUT / "_planted.slides.html"
+    deck.write_text(export_notebook(path, "slides"), encoding="utf-8")
+    try:
+        page = projector.new_page()
+        page.route("**/mathjax/**", lambda route: route.abort())
+        page.goto(deck.as_uri())
+        page.wait_for_function("window.Reveal !== undefined && Reveal.isReady()")
+        raw = _walk_deck(page)["slides"]
+        page.close()
+        page, errors = _open(projector, deck)
+        try:
+            typeset = _walk_deck(page)["slides"]
+        finally:
+            page.close()
+    finally:
+        deck.unlink()
+    assert len(raw) == len(typeset) == 2
+    assert not _overflows(raw[1]), raw[1]  # the TeX source alone fits
+    assert typeset[1]["beyond"]["bottom"] > 100, typeset[1]
+    assert not errors
+
+
+def test_speaker_view_has_the_widget_questions(decks, projector):
+    """reveal.js's speaker view shows a slide's notes (Reveal.getSlideNotes); the widget slide
+    of each deck has the questions of docs/instructors.md (scripts/classroom/metadata.py)."""
+    page, errors = _open(projector, decks[NOTEBOOKS[5].stem])
+    try:
+        notes = page.evaluate("""() => Reveal.getSlides().map(s => Reveal.getSlideNotes(s))
+                                          .filter(n => n)""")
+        hidden = page.evaluate("""() => [...document.querySelectorAll('aside.notes')]
+                                          .every(a => getComputedStyle(a).display === 'none')""")
+    finally:
+        page.close()
+    assert len(notes) == 1 and "ask" in notes[0] and "?" in notes[0], notes
+    assert hidden and not errors
+
+
 def _config_without_the_slide_rules():
     from classroom.export import exporter_config
     from classroom.slidetypes import StripTestMarkers
@@ -191,7 +243,7 @@ def test_rise_live_slides_fit_the_view_and_headings_start_slides(stem, lab_serve
         for _ in range(1000):
             h, v = (int(n) for n in state.split()[0].split("/")[1].split("-")[1:3])
             slides[h, v] = {"h": h, **page.evaluate(
-                f"async () => {{ const leaf = ({LEAF})(); await slideWalk.settled(leaf); "
+                f"async () => {{ const leaf = ({LEAF})(); await slideWalk.settle(leaf); "
                 f"return slideWalk.measure(leaf, {v}); }}")}
             page.keyboard.press("Space")
             try:
