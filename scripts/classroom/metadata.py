@@ -50,7 +50,7 @@ SPLITS = {
 KNOWN = {
     "start_here", "computational_graphs", "simple_layers", "activation_layers",
     "affine_softmax", "gradient_check", "build_the_network", "mnist_training", "optimizers",
-    "weight_init", "batch_norm", "regularisation", "autograd",
+    "weight_init", "batch_norm", "regularisation", "convolutions", "autograd",
 }
 
 
