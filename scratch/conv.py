@@ -13,7 +13,13 @@ import numpy as np
 
 from scratch.layers import Layer
 from scratch.util import sum_windows, windows
-from scratch.validation import check_conv, check_dout, check_finite_output, check_pooling
+from scratch.validation import (
+    check_conv,
+    check_dout,
+    check_finite_output,
+    check_pooling,
+    reported_below,
+)
 
 
 class Convolution(Layer):
@@ -51,7 +57,7 @@ class Convolution(Layer):
         # in backward. With windows as columns, W_row @ col is already in the output's order.)
         self.col = windows(x, fh, fw, self.stride, self.pad).reshape(n, c * fh * fw, -1)
         bias = np.reshape(self.b, (-1, 1))  # a column: b[f] is added along row f
-        with np.errstate(over="ignore"):  # an overflow is reported by the check below instead
+        with reported_below():  # NaN/inf are named by the check below, on every BLAS kernel
             out = self.W.reshape(fn, -1) @ self.col + bias  # (N, FN, out_h*out_w)
         out = check_finite_output(out, f"{self.name}.forward", x=x, W=self.W, b=self.b)
         return out.reshape(self.out_shape)
