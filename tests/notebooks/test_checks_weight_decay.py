@@ -84,6 +84,10 @@ def missing_biases(params, lam):
     return penalty, {k: g for k, g in grads.items() if k.startswith("W")}
 
 
+def ignores_lambda(params, lam):
+    return l2_loop(params, 0.1)  # the book's lambda, whatever it is given
+
+
 def one_thing(params, lam):
     return l2_loop(params, lam)[0]
 
@@ -126,6 +130,8 @@ def test_l2_penalty_verdicts(capsys):
         (one_thing, "return two things: (penalty, grads)"),
         (changes_params, "your function changed params"),
         (through_a_network, "calls a scratch network's loss or gradient", "wrapper"),
+        (ignores_lambda, "the penalty should be lambda / 2 times the sum of every W ** 2",
+         "ignores a hyperparameter"),
         (_stub, NOT_IMPLEMENTED),
     ]
     expect_verdicts(check_l2_penalty, cases, capsys, ok_line=L2_OK)
@@ -183,6 +189,10 @@ def matching_rounded(lr, steps, book_lr, book_steps, book_lambda):
     return round(matching_exact(lr, steps, book_lr, book_steps, book_lambda), 5)
 
 
+def matching_ignores_book_lambda(lr, steps, book_lr, book_steps, book_lambda):
+    return matching_exact(lr, steps, book_lr, book_steps, 0.1)
+
+
 def matching_pair(lr, steps, book_lr, book_steps, book_lambda):
     return lr, matching_exact(lr, steps, book_lr, book_steps, book_lambda)
 
@@ -202,6 +212,8 @@ def test_matching_lambda_verdicts(capsys):
          "hard-coded"),
         (matching_rounded, "close, but not exact (a rounded number?)"),
         (matching_pair, "return one number, the lambda"),
+        (matching_ignores_book_lambda, "with lr 0.1 and 50 steps your lambda shrinks the weights",
+         "ignores a hyperparameter"),
         (_stub, NOT_IMPLEMENTED),
     ]
     expect_verdicts(check_matching_lambda, cases, capsys, ok_line=MATCH_OK)
