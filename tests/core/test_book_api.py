@@ -136,7 +136,8 @@ def test_ch06_optimizer_compare_naive_updates_plain_floats():
         for _ in range(30):
             grads["x"], grads["y"] = df(params["x"], params["y"])
             optimizer.update(params, grads)
-        assert type(params["x"]) is float and type(params["y"]) is float
+        # exactly float: np.float64 subclasses float, so isinstance would accept it too
+        assert type(params["x"]) is float and type(params["y"]) is float  # noqa: E721
         results[key] = params["x"] ** 2 / 20.0 + params["y"] ** 2
     assert all(f < 2.45 for f in results.values()), results  # f(-7, 2) = 6.45 at the start
     one = {"x": 3.0}
@@ -153,7 +154,7 @@ def test_optimizers_update_a_number_as_they_update_an_array(cls):
         opt_number.update(as_number, {k: 0.5 * v for k, v in as_number.items()})
         opt_array.update(as_array, {k: 0.5 * v for k, v in as_array.items()})
     for key in as_number:
-        assert type(as_number[key]) is float and as_number[key] == as_array[key][0]
+        assert type(as_number[key]) is float and as_number[key] == as_array[key][0]  # noqa: E721
     with pytest.raises(TypeError, match=r"params\['x'\] must be a NumPy array \(updated in "
                                         r"place\) or a number, got bool"):
         cls().update({"x": True}, {"x": 1.0})
