@@ -8,6 +8,10 @@
 #   make student-kit    what to hand out to a class, without any solution: build/student-kit/ and
 #                       build/student-kit.zip (the package, the data, the student copies and a
 #                       README: `pip install -e ".[notebooks]"` inside it; scripts/classroom/kit.py)
+#   make nbgrader-course  an nbgrader course folder in build/nbgrader-course/: exercise and check
+#                       cells tagged "Autograded answer" / "Autograded tests" (10 points per check,
+#                       `assert` before it), one assignment per notebook (ASSIGNMENT=name: all in
+#                       one); README "Grading with nbgrader" (scripts/classroom/grading.py)
 #   make student-test   run every student copy in a fresh kernel: each check must say "not yet"
 #   make slide-types    cut markdown cells before each #/## heading and store the slide types
 #                       of the rules (scripts/classroom/slidetypes.py) where they are missing
@@ -21,7 +25,7 @@
 # NB=notebooks/03_*.ipynb limits any of them to some notebooks.
 CLASSROOM := PYTHONPATH=$(CURDIR)/scripts $(BIN)/python -m classroom
 
-.PHONY: slides html student student-kit student-test slide-types slide-metadata classroom exercises
+.PHONY: slides html student student-kit nbgrader-course student-test slide-types slide-metadata classroom exercises
 
 slides: $(STAMP)
 	$(CLASSROOM) slides $(if $(NO_ANSWERS),--no-answers) $(if $(EDITION),--edition $(EDITION)) $(NB)
@@ -34,6 +38,9 @@ student: $(STAMP)
 
 student-kit: $(STAMP)
 	$(CLASSROOM) student-kit $(if $(NO_ANSWERS),--no-answers) $(NB)
+
+nbgrader-course: $(STAMP)
+	$(CLASSROOM) nbgrader-course $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(NB)
 
 student-test: $(STAMP)
 	CLASSROOM_STUDENT_ALL=1 $(BIN)/python -m pytest tests/notebooks/test_classroom_student.py

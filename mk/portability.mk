@@ -5,7 +5,8 @@
 #                        declares (constraints made from pyproject.toml by
 #                        scripts/lowest_constraints.py), in a throwaway venv build/oldest-venv
 #   make test-newest     the same with the newest release of everything (build/newest-venv)
-#   make test-nbgrader   nbgrader's ClearSolutions makes the same student copies (build/nbgrader-venv)
+#   make test-nbgrader   nbgrader's ClearSolutions makes the same student copies, and the README's
+#                        grading walkthrough grades right and wrong submissions (build/nbgrader-venv)
 
 .PHONY: nbval-anywhere test-oldest _test-oldest test-newest test-nbgrader
 

@@ -1,6 +1,7 @@
 """Command line: `PYTHONPATH=scripts python -m classroom COMMAND [notebooks]`.
 
-COMMAND: slides, html, student, student-kit, slide-types or metadata (see mk/classroom.mk).
+COMMAND: slides, html, student, student-kit, nbgrader-course, slide-types or metadata (see
+mk/classroom.mk).
 """
 
 import argparse
@@ -11,6 +12,7 @@ from pathlib import Path
 import nbformat
 
 from classroom.export import export_all
+from classroom.grading import GradingError, total_points, write_course
 from classroom.kit import build_kit
 from classroom.metadata import apply_to_files
 from classroom.slidetypes import assign_slide_types, split_at_headings
@@ -18,7 +20,7 @@ from classroom.student import SolutionMarkerError, write_student_copies
 from classroom.vendor import VendorError, fetch, install_lib
 
 DEFAULT_OUT = {"slides": "build/slides", "html": "build/html", "student": "build/student",
-               "student-kit": "build/student-kit"}
+               "student-kit": "build/student-kit", "nbgrader-course": "build/nbgrader-course"}
 
 
 def _uncommitted(path):
@@ -54,8 +56,8 @@ def _slide_types(paths, write, force):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m classroom", description=__doc__)
     parser.add_argument("command",
-                        choices=["slides", "html", "student", "student-kit", "slide-types",
-                                 "metadata"])
+                        choices=["slides", "html", "student", "student-kit", "nbgrader-course",
+                                 "slide-types", "metadata"])
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks (default: notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, help="output folder (default: build/<command>)")
@@ -72,6 +74,9 @@ def main(argv=None):
     parser.add_argument("--edition", choices=["both", "instructor", "student"], default="both",
                         help="slides, html: the instructor's edition in build/<command>/, the "
                              "students' (from the student copies) in build/<command>-student/")
+    parser.add_argument("--assignment",
+                        help="nbgrader-course: one assignment of this name holding all the "
+                             "notebooks (default: one assignment per notebook)")
     parser.add_argument("--force", action="store_true",
                         help="slide-types --write: also notebooks with uncommitted changes")
     args = parser.parse_intermixed_args(argv)
@@ -90,6 +95,14 @@ def main(argv=None):
             files = build_kit(paths, out, answers=not args.no_answers, zip_path=archive)
             print(f"student-kit: {len(files)} files in {out}, zipped as {archive} "
                   "(no solutions: hand it out)")
+        elif args.command == "nbgrader-course":
+            out = args.out or Path(DEFAULT_OUT["nbgrader-course"])
+            written = write_course(paths, out, Path("nbgrader_config.py"), args.assignment)
+            for name, targets in written.items():
+                points = sum(total_points(nbformat.read(t, as_version=4)) for t in targets)
+                print(f"nbgrader-course: source/{name}: {len(targets)} notebook(s), "
+                      f"{points} points")
+            print(f"nbgrader-course: {out} (README: Grading with nbgrader)")
         elif args.command == "student":
             out = args.out or Path(DEFAULT_OUT["student"])
             written = write_student_copies(paths, out, keep_existing=args.keep_existing,
@@ -108,7 +121,7 @@ def main(argv=None):
                            answers=not args.no_answers)
                 install_lib(folders, out)
                 print(f"{args.command} ({edition} edition): open {out / 'index.html'}")
-    except (SolutionMarkerError, VendorError) as error:
+    except (SolutionMarkerError, GradingError, VendorError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
