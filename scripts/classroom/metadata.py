@@ -15,8 +15,9 @@ a cell's source, so nbval and the lessons are untouched:
   **Widget:** paragraph of its section in docs/instructors.md, go into `speaker_notes` of the
   cell that starts the section it names; the exported decks show them in reveal.js's speaker
   view (key S; templates/offline_reveal puts them in an `<aside class="notes">`).
-- **Splits.** Cells named in SPLITS start a sub-slide instead of being a fragment of the
-  slide before, where prose, code and output together run below the 1280x720 view.
+- **Splits.** Cells named in SPLITS (code or markdown) start a sub-slide instead of being a
+  fragment of the slide before, where prose, code and output together run below the 1280x720
+  view.
 
 Cells are found by their content (a line of their source), not by index or id, so that edits
 elsewhere in a notebook, new cells and renumbered notebooks (`12_autograd` becoming
@@ -39,13 +40,23 @@ HELPERS = {
     "affine_softmax": ["def draw_equation("],
     "weight_init": ["def plot_histograms("],
 }
-# Cells that start a sub-slide of their own (by a line they contain), so their slide fits.
-# (Each of these code cells followed prose that, with the code and its output, ran up to 102 px
-# below the view; measured by tests/e2e/test_slides.py.)
+# Cells that start a sub-slide of their own (by a line they contain), so their slide fits: a
+# code cell (a widget, a listing with its figure) that followed prose which, with the code and
+# its output, ran up to 202 px below the view, or a paragraph that did; measured by
+# tests/e2e/test_slides.py. (A single markdown cell taller than the view is split in the
+# notebook itself.)
 SPLITS = {
-    "affine_softmax": ["x = rng.standard_normal(3)  # (D,)", "N, C = 4, 3"],
-    "optimizers": ["xs, ys = np.meshgrid(np.linspace(-9, 9, 10), np.linspace(-4, 4, 9))"],
-    "weight_init": ["z = np.random.default_rng(1).standard_normal(1_000_000)"],
+    "affine_softmax": ["x = rng.standard_normal(3)  # (D,)", "N, C = 4, 3",
+                       "from scratch.widgets.softmax import SoftmaxExplorer"],
+    "build_the_network": ["from scratch.widgets.network import LayerStackExplorer"],
+    "mnist_training": ['SETTINGS = {"lr 0.01"'],
+    "optimizers": ["xs, ys = np.meshgrid(np.linspace(-9, 9, 10), np.linspace(-4, 4, 9))",
+                   "def smooth(values, window=25)"],
+    "weight_init": ["z = np.random.default_rng(1).standard_normal(1_000_000)",
+                    "from scratch.widgets.initialisation import InitExplorer"],
+    "batch_norm": ["A second identity follows"],
+    "regularisation": ["class BookDropout:", "p = 0.3"],
+    "autograd": ["class Value:", "import inspect"],
 }
 KNOWN = {
     "start_here", "computational_graphs", "simple_layers", "activation_layers",
@@ -78,9 +89,9 @@ def _set(cell, path, value, changes, what):
         changes.append(what)
 
 
-def _find(nb, line):
-    """Indices of the code cells with a line that starts with `line` (stripped)."""
-    return [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and
+def _find(nb, line, kinds=("code",)):
+    """Indices of the cells of the kinds `kinds` with a line that starts with `line` (stripped)."""
+    return [i for i, cell in enumerate(nb.cells) if cell.cell_type in kinds and
             any(text.strip().startswith(line) for text in cell.source.splitlines())]
 
 
@@ -154,9 +165,9 @@ def apply_metadata(nb, name, number=None, notes_by_number=None):
                 _set(cell, "slideshow.slide_type", "skip", changes,
                      f"cell {index}: {line} (no output) skipped")
     for line in SPLITS.get(name, []):
-        found = _find(nb, line)
+        found = _find(nb, line, kinds=("code", "markdown"))
         if len(found) != 1:
-            problems.append(f"split {line!r}: {len(found)} code cells have it, expected 1")
+            problems.append(f"split {line!r}: {len(found)} cells have it, expected 1")
             continue
         _set(nb.cells[found[0]], "slideshow.slide_type", "subslide", changes,
              f"cell {found[0]}: {line} starts a sub-slide")
