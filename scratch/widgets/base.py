@@ -39,6 +39,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 
+def _whole_labels(widget):
+    """Give every control in `widget` (and in its children) a label as wide as its text: the
+    default width cuts "optimizer" to "optimi..." and "activation" to "activat..."."""
+    style = getattr(widget, "style", None)
+    if style is not None and hasattr(style, "description_width"):
+        style.description_width = "initial"
+    for child in getattr(widget, "children", ()):
+        _whole_labels(child)
+
+
 def png_output(png, width, height):
     """The Output state that shows the PNG bytes `png` of a width x height pixel image."""
     return ({
@@ -205,6 +215,8 @@ class Explorer:
         for control in controls:
             control.observe(self._on_change, names="value")
         top = layout if layout is not None else [widgets.HBox(list(controls))]
+        for row in top:
+            _whole_labels(row)
         self.widget = widgets.VBox([*top, self.summary, self.out])
         self.update()
 

@@ -16,12 +16,22 @@ HYPER = {"momentum": ("momentum", "α", 0.9), "nesterov": ("momentum", "α", 0.9
 VALLEYS = {"along the axes": 0.0, "rotated by 45°": 45.0}
 # Beyond this distance from the minimum (the start is 7.3 away) we call the run diverged.
 DIVERGED = 1e3
+# The learning rates on the lr slider: 1-2-5 steps from 0.001 to 10 and the book's values (a
+# log slider would snap 0.95 to its grid and show 1 beside a summary that says 0.95).
+LR_STEPS = [m * 10.0 ** e for e in range(-3, 1) for m in (1, 2, 5)] + [10.0]
+
+
+def lr_choices(lr):
+    """The lr slider's options, as (label, value): LR_STEPS, BOOK_LRS and lr itself, sorted."""
+    values = sorted({*LR_STEPS, *BOOK_LRS.values(), float(lr)})
+    return [(f"{value:.3g}", value) for value in values]
 
 
 class PathExplorer(Explorer):
     """Choose an optimizer, its learning rate and a number of steps; see where it goes.
 
-    Controls: `optimizer` (Dropdown: SGD, Momentum, ...), `lr` (FloatLogSlider, 1e-3 to 10),
+    Controls: `optimizer` (Dropdown: SGD, Momentum, ...), `lr` (SelectionSlider, 0.001 to 10 in
+    1-2-5 steps and the book's values),
     `hyper` (FloatSlider: the momentum α of Momentum and Nesterov, RMSprop's decay ρ, Adam's
     β1; disabled for SGD and AdaGrad), `steps` (IntSlider, 1 to 100) and `valley` (Dropdown:
     the valley along the axes, or rotated by 45°). Choosing an optimizer resets `lr` to its
@@ -37,9 +47,8 @@ class PathExplorer(Explorer):
         check_choice(valley, list(VALLEYS), "PathExplorer", "valley")
         self.optimizer = widgets.Dropdown(options=list(NAMES), value=optimizer,
                                           description="optimizer")
-        self.lr = widgets.FloatLogSlider(value=BOOK_LRS[NAMES[optimizer]] if lr is None else lr,
-                                         base=10, min=-3, max=1, step=0.05,
-                                         description="lr", readout_format=".3g")
+        lr = BOOK_LRS[NAMES[optimizer]] if lr is None else lr
+        self.lr = widgets.SelectionSlider(options=lr_choices(lr), value=lr, description="lr")
         self.hyper = widgets.FloatSlider(value=0.9, min=0.0, max=0.999, step=0.01,
                                          description="α", readout_format=".3f")
         self.steps = widgets.IntSlider(value=steps, min=1, max=100, description="steps")

@@ -101,3 +101,14 @@ def test_every_control_changes_the_picture_or_the_summarys_numbers(cls):
         back = shown(explorer)
         assert back.shape == picture.shape and (back == picture).all(), (
             f"{cls.__name__}.{c.description} and back")
+
+
+@pytest.mark.parametrize("cls", [cls for _, cls in EXPLORERS], ids=[n for n, _ in EXPLORERS])
+def test_every_label_is_shown_whole(cls):
+    """A control's label is as wide as its text: the default width cut "optimizer" to
+    "optimi..." in the saved views of the decks."""
+    labelled = [c for c in controls(cls.example().widget)
+                if getattr(c, "description", "") and hasattr(c.style, "description_width")]
+    assert labelled, "an explorer with no labelled control"
+    assert all(c.style.description_width == "initial" for c in labelled), [
+        c.description for c in labelled if c.style.description_width != "initial"]

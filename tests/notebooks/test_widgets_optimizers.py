@@ -203,3 +203,15 @@ def test_path_explorer_shows_the_valley_it_was_switched_to():
     switched.valley.value = "rotated by 45°"
     fresh = PathExplorer(valley="rotated by 45°")  # the oracle: drawn with that valley first
     np.testing.assert_array_equal(switched.figure.pixels(), fresh.figure.pixels())
+
+
+def test_the_lr_slider_shows_the_value_the_summary_uses():
+    """A log slider snapped the book's 0.95 to its grid and read 1 beside "lr 0.95"; every lr
+    the explorer starts from or resets to is one of the slider's stops, labelled as it is."""
+    for name in ["SGD", "Momentum", "AdaGrad", "Adam", "RMSprop"]:
+        explorer = PathExplorer(name, show_plot=False)
+        assert explorer.lr.label == f"{explorer.lr.value:.3g}"
+        assert f"lr {explorer.lr.label}," in explorer.summary.value
+    assert PathExplorer(lr=0.42, show_plot=False).lr.label == "0.42"
+    labels = [label for label, _ in PathExplorer(show_plot=False).lr.options]
+    assert labels[0] == "0.001" and labels[-1] == "10" and "0.95" in labels
