@@ -19,13 +19,17 @@
 #                       cells skipped on slides, drawing helpers' code hidden (output kept),
 #                       the sub-slides that keep slides within the view (cell metadata only;
 #                       re-run it after merging notebook edits)
+#   make slide-fit      measure every slide of the decks in Chromium and split the ones that reach
+#                       below the view: a code cell starts a sub-slide (scripts/classroom/
+#                       splits.json), a markdown cell taller than a slide is cut into two; reports
+#                       a cell too tall on its own (scripts/classroom/fit.py; needs the e2e extra)
 #   make exercises      learners: student copies in exercises/ (kept once made), in JupyterLab
 # slides and html need npm once (Node.js): they fetch pinned reveal.js, require.js, jQuery,
 # MathJax 2 and the ipywidgets HTML manager from the npm registry into build/classroom/npm/.
 # NB=notebooks/03_*.ipynb limits any of them to some notebooks.
 CLASSROOM := PYTHONPATH=$(CURDIR)/scripts $(BIN)/python -m classroom
 
-.PHONY: slides html student student-kit nbgrader-course student-test slide-types slide-metadata classroom exercises
+.PHONY: slides html student student-kit nbgrader-course student-test slide-types slide-metadata slide-fit classroom exercises
 
 slides: $(STAMP)
 	$(CLASSROOM) slides $(if $(NO_ANSWERS),--no-answers) $(if $(EDITION),--edition $(EDITION)) $(NB)
@@ -50,6 +54,11 @@ slide-types: $(STAMP)
 
 slide-metadata: $(STAMP)
 	$(CLASSROOM) metadata --write $(NB)
+
+slide-fit: $(STAMP)
+	@$(BIN)/python -c "import playwright.sync_api" 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -e ".[dev,e2e]"
+	$(CLASSROOM) fit --write $(NB)
 
 classroom: slides html student student-kit
 

@@ -1,6 +1,6 @@
 """Command line: `PYTHONPATH=scripts python -m classroom COMMAND [notebooks]`.
 
-COMMAND: slides, html, student, student-kit, nbgrader-course, slide-types or metadata (see
+COMMAND: slides, html, student, student-kit, nbgrader-course, slide-types, metadata or fit (see
 mk/classroom.mk).
 """
 
@@ -57,7 +57,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m classroom", description=__doc__)
     parser.add_argument("command",
                         choices=["slides", "html", "student", "student-kit", "nbgrader-course",
-                                 "slide-types", "metadata"])
+                                 "slide-types", "metadata", "fit"])
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks (default: notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, help="output folder (default: build/<command>)")
@@ -65,7 +65,8 @@ def main(argv=None):
                         help="where the npm tarballs are kept (slides, html)")
     parser.add_argument("--write", action="store_true",
                         help="slide-types: split cells at headings, store missing slide types; "
-                             "metadata: store the presentation metadata (classroom/metadata.py)")
+                             "metadata: store the presentation metadata (classroom/metadata.py); "
+                             "fit: split the slides that do not fit (classroom/fit.py)")
     parser.add_argument("--keep-existing", action="store_true",
                         help="student: leave notebooks already in the output folder alone")
     parser.add_argument("--no-answers", action="store_true",
@@ -87,6 +88,12 @@ def main(argv=None):
         if args.command == "metadata":
             changed = apply_to_files(paths, write=args.write)
             return 1 if changed and not args.write else 0
+        if args.command == "fit":
+            from classroom.fit import fit  # needs Playwright and Chromium (the e2e extra)
+
+            left = fit(paths, write=args.write)
+            print(f"fit: {left} slide(s) still reach below the limit")
+            return 1 if left else 0
         if args.command == "slide-types":
             return _slide_types(paths, args.write, args.force)
         elif args.command == "student-kit":

@@ -6,8 +6,9 @@ a cell's source, so nbval and the lessons are untouched:
 - **Imports off the slides.** A code cell that only imports (and sets `%matplotlib inline`)
   and prints nothing gets `slideshow.slide_type = "skip"`: decks and RISE leave it out, the
   notebook still runs it. Decks 05-12 no longer spend a fragment or slide on imports.
-- **Drawing helpers: output only.** A cell that defines a drawing helper and draws with it
-  gets the tag `hide-input` (the exports drop its code and keep its figure: export.HideInput).
+- **Drawing helpers: output only.** A cell that defines a drawing helper and draws with it,
+  or whose plotting code is too long to share a slide with its figure, gets the tag
+  `hide-input` (the exports drop its code and keep its figure: export.HideInput).
   Not `jupyter.source_hidden`: RISE draws a collapsed cell's one-line placeholder up to 926 px
   wider than the view, so live slides keep the code in its scroll box. One that only defines
   a helper and shows nothing is skipped like an import cell.
@@ -15,9 +16,9 @@ a cell's source, so nbval and the lessons are untouched:
   **Widget:** paragraph of its section in docs/instructors.md, go into `speaker_notes` of the
   cell that starts the section it names; the exported decks show them in reveal.js's speaker
   view (key S; templates/offline_reveal puts them in an `<aside class="notes">`).
-- **Splits.** Cells named in SPLITS (code or markdown) start a sub-slide instead of being a
-  fragment of the slide before, where prose, code and output together run below the 1280x720
-  view.
+- **Splits.** Cells named in splits.json (code or markdown) start a sub-slide instead of
+  being a fragment of the slide before, where prose, code and output together run below the
+  1280x720 view (classroom/fit.py finds them).
 
 Cells are found by their content (a line of their source), not by index or id, so that edits
 elsewhere in a notebook, new cells and renumbered notebooks (`12_autograd` becoming
@@ -26,6 +27,7 @@ A notebook without rules is left alone (it still exports: the slide rules of sli
 apply to it). A rule whose cell is not found is reported, never guessed.
 """
 
+import json
 import re
 from pathlib import Path
 
@@ -39,25 +41,25 @@ HELPERS = {
     "computational_graphs": ["def chain_graph(", "def node_graph("],
     "affine_softmax": ["def draw_equation("],
     "weight_init": ["def plot_histograms("],
+    # cells of plotting code whose figure is the point: the code alone is taller than a slide
+    # beside its figure (classroom/fit.py reports such a cell)
+    "mnist_training": ["losses = np.array(trainer.train_loss_list)"],
+    "optimizers": ["def smooth(values, window=25):"],
 }
-# Cells that start a sub-slide of their own (by a line they contain), so their slide fits: a
-# code cell (a widget, a listing with its figure) that followed prose which, with the code and
-# its output, ran up to 202 px below the view, or a paragraph that did; measured by
-# tests/e2e/test_slides.py. (A single markdown cell taller than the view is split in the
-# notebook itself.)
-SPLITS = {
-    "affine_softmax": ["x = rng.standard_normal(3)  # (D,)", "N, C = 4, 3",
-                       "from scratch.widgets.softmax import SoftmaxExplorer"],
-    "build_the_network": ["from scratch.widgets.network import LayerStackExplorer"],
-    "mnist_training": ['SETTINGS = {"lr 0.01"'],
-    "optimizers": ["xs, ys = np.meshgrid(np.linspace(-9, 9, 10), np.linspace(-4, 4, 9))",
-                   "def smooth(values, window=25)"],
-    "weight_init": ["z = np.random.default_rng(1).standard_normal(1_000_000)",
-                    "from scratch.widgets.initialisation import InitExplorer"],
-    "batch_norm": ["A second identity follows"],
-    "regularisation": ["class BookDropout:", "p = 0.3"],
-    "autograd": ["class Value:", "import inspect"],
-}
+# Cells that start a sub-slide of their own (by a line they contain), so their slide fits the
+# 1280x720 view: a code cell (a widget, a listing with its figure) after prose that, with the
+# code and its output, ran below the view. splits.json holds them per notebook; `python -m
+# classroom fit --write` (classroom/fit.py) measures the decks in Chromium and adds the ones a
+# slide needs (it also cuts a markdown cell taller than the view into two in the notebook).
+SPLITS_FILE = Path(__file__).with_name("splits.json")
+
+
+def load_splits():
+    """{notebook name: [line, ...]} from splits.json."""
+    return json.loads(SPLITS_FILE.read_text(encoding="utf-8"))
+
+
+SPLITS = load_splits()
 KNOWN = {
     "start_here", "computational_graphs", "simple_layers", "activation_layers",
     "affine_softmax", "gradient_check", "build_the_network", "mnist_training", "optimizers",
