@@ -4,7 +4,8 @@
 // box, not by what scrolls inside. Evaluating this file defines window.slideWalk:
 //   slideWalk.measure(slide, v)  one slide (a leaf <section>; v: its vertical index)
 //   slideWalk.settled(slide)     waits until the slide stops moving (a transition), max 3 s
-//   slideWalk.settle(slide)      waits until the slide is final as a presenter sees it: MathJax
+//   slideWalk.settle(slide)      opens every <details> (solutions, answers) on the slide, then
+//                                waits until the slide is final as a presenter sees it: MathJax
 //                                has typeset and re-rendered it (its queue is empty), the fonts
 //                                and the slide's images have loaded; then Reveal.layout() (as
 //                                the deck does itself after typesetting) and settled(slide)
@@ -102,6 +103,9 @@
       .map(a => a.finished.catch(() => null))),
     new Promise(done => setTimeout(done, 3000))]);
   const settle = async slide => {
+    // Every folded solution and answer open: the slide as it is once the presenter opens them
+    // (and a closed <details> keeps layout boxes for the content it hides, which would count).
+    slide.querySelectorAll('details').forEach(d => { d.open = true; });
     await frame();
     await animationsDone();
     await mathjaxIdle();

@@ -3,7 +3,8 @@
 The decks are built as `make slides` builds them (scripts/classroom, with the pinned reveal.js
 and MathJax fetched from the npm registry once into build/classroom/npm/) into
 build/e2e/slides/, opened from disk in Debian's headless Chromium at 1280x720, and walked slide
-by slide with every fragment shown (slide_walk.js), each slide measured once it has settled:
+by slide with every fragment shown and every folded solution and answer open (slide_walk.js),
+each slide measured once it has settled:
 its fragments' transitions over, MathJax's typesetting and re-rendering done, fonts and images
 loaded, reveal.js's layout recomputed. A deck fails when any slide's content
 reaches beyond the view (a screenshot of it goes to build/e2e/slides/) or any `#`/`##`/`###`
