@@ -92,7 +92,7 @@ def main(argv=None):
             from classroom.fit import fit  # needs Playwright and Chromium (the e2e extra)
 
             left = fit(paths, write=args.write)
-            print(f"fit: {left} slide(s) still reach below the limit")
+            print(f"fit: {left} slide(s) still reach beyond the 1280x720 view")
             return 1 if left else 0
         if args.command == "slide-types":
             return _slide_types(paths, args.write, args.force)

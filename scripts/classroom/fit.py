@@ -22,12 +22,10 @@ every slide fits or nothing more can be split. tests/e2e/test_slides.py is the j
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 
-from classroom import metadata
 from classroom.export import export_notebook
 from classroom.metadata import SPLITS_FILE, apply_metadata, series_name
 
@@ -182,6 +180,11 @@ def measure(page, deck):
     return tall
 
 
+def beyond_view(tall):
+    """How many of measure()'s tall slides reach beyond the view itself."""
+    return sum(max(c["bottom"] for c in cells) > VIEW["height"] for cells in tall.values())
+
+
 def plan(nb, tall):
     """What to do about each tall slide: [("split", cell, where), ("cut", cell, [sources of
     the parts], where), ("report", text)]."""
@@ -252,7 +255,8 @@ def apply(nb, name, actions, splits, log):
 
 
 def fit(paths, write=False, rounds=4, log=print):
-    """Measure and (write=True) split the notebooks; returns the number of slides still tall."""
+    """Measure and (write=True) split the notebooks; returns the number of slides that still
+    reach beyond the view (those reaching only into the margin kept for RISE do not count)."""
     from playwright.sync_api import sync_playwright
 
     from classroom.vendor import fetch, install_lib
@@ -279,21 +283,17 @@ def fit(paths, write=False, rounds=4, log=print):
                     if not write:
                         for action in actions:
                             log(f"{name}: {action[-1]}: {action[0]}")
-                    left += len(tall)
+                    left += beyond_view(tall)
                     break
                 # re-read: another run may be fitting other notebooks at the same time
                 stored = json.loads(SPLITS_FILE.read_text(encoding="utf-8"))
                 stored[name] = splits.get(name, stored.get(name, []))
                 SPLITS_FILE.write_text(json.dumps(stored, indent=1, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
-                metadata.SPLITS = splits
-                apply_metadata(nb, name)
+                apply_metadata(nb, name, splits=splits)
                 nbformat.write(nb, path)
             else:
-                left += len(tall)
+                left += beyond_view(tall)
         browser.close()
     return left
 
-
-if __name__ == "__main__":
-    sys.exit(1 if fit(sys.argv[1:], write=True) else 0)

@@ -138,9 +138,10 @@ def apply_notes(nb, number, notes_by_number, changes, problems):
     problems.append(f"speaker notes: no heading {named} in the notebook")
 
 
-def apply_metadata(nb, name, number=None, notes_by_number=None):
+def apply_metadata(nb, name, number=None, notes_by_number=None, splits=None):
     """Apply the rules for the notebook `name` (series_name) to nb in place; number (its "05")
-    and notes_by_number (guide_notes) add the speaker notes.
+    and notes_by_number (guide_notes) add the speaker notes; splits: the splits to use instead
+    of splits.json's (classroom/fit.py passes the ones it is adding).
 
     Returns (changes, problems): descriptions of what changed, and of rules that found no cell.
     """
@@ -166,7 +167,7 @@ def apply_metadata(nb, name, number=None, notes_by_number=None):
             else:
                 _set(cell, "slideshow.slide_type", "skip", changes,
                      f"cell {index}: {line} (no output) skipped")
-    for line in SPLITS.get(name, []):
+    for line in (SPLITS if splits is None else splits).get(name, []):
         found = _find(nb, line, kinds=("code", "markdown"))
         if len(found) != 1:
             problems.append(f"split {line!r}: {len(found)} cells have it, expected 1")

@@ -11,7 +11,16 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from classroom.fit import LIMIT, apply, cut, markdown_blocks, plan, unique_line, units  # noqa: E402
+from classroom.fit import (  # noqa: E402
+    LIMIT,
+    apply,
+    beyond_view,
+    cut,
+    markdown_blocks,
+    plan,
+    unique_line,
+    units,
+)
 from classroom.metadata import SPLITS_FILE, apply_metadata, load_splits  # noqa: E402
 
 
@@ -113,3 +122,11 @@ def test_the_stored_splits_are_found_in_their_notebooks():
         nb = nbformat.read(path, as_version=4)
         _, problems = apply_metadata(nb, series_name(path))
         assert not [p for p in problems if p.startswith("split")], (path.name, problems)
+
+
+def test_only_slides_beyond_the_view_count_as_left_and_splits_can_be_passed_in():
+    tall = {(0, 0): [{"bottom": 700}], (1, 0): [{"bottom": 300}, {"bottom": 760}]}
+    assert beyond_view(tall) == 1  # 700 is inside the margin kept for RISE, 760 is not
+    nb = new_notebook(cells=[new_markdown_cell("## A"), new_code_cell("draw_it_now()")])
+    apply_metadata(nb, "weight_init", splits={"weight_init": ["draw_it_now()"]})
+    assert nb.cells[1].metadata["slideshow"]["slide_type"] == "subslide"
