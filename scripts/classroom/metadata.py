@@ -16,6 +16,11 @@ a cell's source, so nbval and the lessons are untouched:
   **Widget:** paragraph of its section in docs/instructors.md, go into `speaker_notes` of the
   cell that starts the section it names; the exported decks show them in reveal.js's speaker
   view (key S; templates/offline_reveal puts them in an `<aside class="notes">`).
+- **RISE's slides start at the top.** The notebook's `rise` metadata sets `center: false`:
+  RISE (jupyterlab-rise) centres a slide once, when it is shown, and never again, so a
+  solution or answer opened on the slide grew below the view (by up to 177 px at 27 px prose);
+  from the top, what fits the view once opened stays in it. (The exported decks re-centre
+  when a `<details>` opens: templates/offline_reveal.)
 - **Splits.** Cells named in splits.json (code or markdown) start a sub-slide instead of
   being a fragment of the slide before, where prose, code and output together run below the
   1280x720 view (classroom/fit.py finds them).
@@ -52,6 +57,9 @@ HELPERS = {
 # classroom fit --write` (classroom/fit.py) measures the decks in Chromium and adds the ones a
 # slide needs (it also cuts a markdown cell taller than the view into two in the notebook).
 SPLITS_FILE = Path(__file__).with_name("splits.json")
+# RISE's settings for every notebook (notebook metadata `rise`, read by jupyterlab-rise over its
+# own settings): see the module's docstring.
+RISE = {"center": False}
 
 
 def load_splits():
@@ -148,6 +156,9 @@ def apply_metadata(nb, name, number=None, notes_by_number=None, splits=None):
     changes, problems = [], []
     if name not in KNOWN:
         return changes, [f"no rules for {name!r}: left as it is"]
+    if nb.metadata.get("rise") != RISE:
+        nb.metadata["rise"] = dict(RISE)
+        changes.append("notebook: RISE slides start at the top")
     if notes_by_number:
         apply_notes(nb, number, notes_by_number, changes, problems)
     for index, cell in enumerate(nb.cells):

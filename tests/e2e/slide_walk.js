@@ -7,8 +7,11 @@
 //   slideWalk.settle(slide)      opens every <details> (solutions, answers) on the slide, then
 //                                waits until the slide is final as a presenter sees it: MathJax
 //                                has typeset and re-rendered it (its queue is empty), the fonts
-//                                and the slide's images have loaded; then Reveal.layout() (as
-//                                the deck does itself after typesetting) and settled(slide)
+//                                and the slide's images have loaded, and the slide has stopped
+//                                moving (settled). The walk never lays the slide out itself: the
+//                                deck re-centres it after typesetting and when a <details> opens
+//                                (templates/offline_reveal), RISE starts it at the top
+//                                (classroom/metadata.py), as the presenter sees them.
 //   slideWalk.deck()             every slide of an exported deck (needs window.Reveal), each
 //                                with all its fragments shown (Reveal.nextFragment until none),
 //                                measured once settle() is done
@@ -113,8 +116,7 @@
     await Promise.all([...slide.querySelectorAll('img')].map(img => img.complete ? null :
       new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })));
     await frame();
-    if (window.Reveal && Reveal.layout && Reveal.isReady && Reveal.isReady()) Reveal.layout();
-    await mathjaxIdle();  // a re-layout can queue nothing new, but be sure
+    await mathjaxIdle();  // the deck's re-layout queued after the last typeset
     await animationsDone();
     await settled(slide);
   };

@@ -195,6 +195,43 @@ def test_the_walk_measures_a_slide_after_mathjax_has_rendered_it(decks, projecto
     assert not errors
 
 
+def test_an_answer_opened_on_a_slide_recentres_it_within_the_view(decks, projector, tmp_path):
+    """reveal.js centres a slide when it is shown; an answer opened there (a <details>) made it
+    taller below that centre. The deck re-centres it when a <details> opens: a planted slide
+    whose answer, opened in place, would end below the view ends inside it."""
+    import nbformat
+    from classroom.export import export_notebook
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    answer = "\n\n".join(f"Step {i}: " + "words " * 12 for i in range(5))
+    cells = [new_markdown_cell("# Planted\n\nA title."),
+             new_markdown_cell("## A question\n\nWhy?\n\n<details><summary>Answer (open after "
+                               f"trying)</summary>\n\n{answer}\n\n</details>")]
+    path = tmp_path / "answer.ipynb"
+    nbformat.write(new_notebook(cells=cells), path)
+    deck = OUT / "_answer.slides.html"
+    deck.write_text(export_notebook(path, "slides"), encoding="utf-8")
+    box = """() => { const r = document.querySelector('section.present:not(.stack)')
+                                   .getBoundingClientRect();
+                     return [r.top, r.height]; }"""
+    try:
+        page, errors = _open(projector, deck)
+        try:
+            page.evaluate("Reveal.slide(1, 0)")
+            page.wait_for_timeout(500)
+            top_closed, _ = page.evaluate(box)
+            page.click("section.present:not(.stack) summary")
+            page.wait_for_timeout(500)
+            top_open, height_open = page.evaluate(box)
+        finally:
+            page.close()
+    finally:
+        deck.unlink()
+    assert top_closed + height_open > VIEW["height"] + 50  # opened in place: below the view
+    assert 0 <= top_open and top_open + height_open <= VIEW["height"]
+    assert not errors
+
+
 def test_speaker_view_has_the_widget_questions(decks, projector):
     """reveal.js's speaker view shows a slide's notes (Reveal.getSlideNotes); the widget slide
     of each deck has the questions of docs/instructors.md (scripts/classroom/metadata.py)."""

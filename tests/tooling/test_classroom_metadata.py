@@ -63,6 +63,7 @@ def test_rules_change_metadata_only_and_twice_is_once(monkeypatch):
     assert "jupyter" not in nb.cells[2].metadata  # RISE: see metadata.py
     assert "tags" not in nb.cells[3].metadata
     assert nb.cells[3].metadata["slideshow"]["slide_type"] == "subslide"
+    assert nb.metadata["rise"] == {"center": False}  # RISE: see metadata.py
     again = copy.deepcopy(nb)
     assert apply_metadata(again, "weight_init") == ([], [])
     assert again == nb
@@ -76,7 +77,7 @@ def test_unknown_notebooks_are_left_alone_and_missing_cells_reported(monkeypatch
     assert not changes and nb == before and "no rules" in problems[0]
     changes, problems = apply_metadata(new_notebook(cells=[new_markdown_cell("# x")]),
                                        "weight_init")
-    assert not changes and "plot_histograms" in problems[0] and "x = 1" in problems[1]
+    assert changes == ["notebook: RISE slides start at the top"] and "plot_histograms" in problems[0] and "x = 1" in problems[1]
 
 
 
