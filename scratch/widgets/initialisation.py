@@ -86,7 +86,7 @@ class InitExplorer(Explorer):
     def setup_figure(self, fig):
         self.ax_a, self.ax_g = fig.subplots(1, 2, sharey=True)
         self.ax_a.set_ylabel("layer")
-        self.ax_g.set_title("gradients dL/da (range of the top one)")
+        self.ax_g.set_title("gradients dL/da (range of the top one)", fontsize="small")
         # One filled step outline per layer and side, redrawn with new counts by update.
         self.steps = {ax: [self.figure.animated(ax.stairs(np.zeros(40), np.linspace(0, 1, 41),
                                                           fill=True, alpha=0.7, color=f"C{k}"))
@@ -124,5 +124,6 @@ class InitExplorer(Explorer):
             ax.set_xlim(*ranges[ax])
             ax.set_ylim(-0.1, depth)
             ax.set_yticks(np.arange(depth) + 0.3, [str(k + 1) for k in range(depth)])
-        self.ax_a.set_title("activations" + (" (the zeros left out)" if relu else ""))
+        self.ax_a.set_title("activations" + (" (the zeros left out)" if relu else ""),
+                           fontsize="small")
         self.figure.show(key=(self.activation.value, depth))

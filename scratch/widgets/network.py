@@ -92,8 +92,8 @@ class LayerStackExplorer(Explorer):
         ax.set_xlim(0, 1)
         ax.set_ylim(rows + 0.1, -1.3)
         ax.axis("off")
-        ax.text(0.12, -1.0, "forward ↓", ha="center", weight="bold", color="tab:blue")
-        ax.text(0.9, -1.0, "backward ↑", ha="center", weight="bold", color="tab:red")
+        ax.text(0.12, -1.0, "forward ↓", ha="center", weight="bold", color="tab:blue", fontsize=11)
+        ax.text(0.9, -1.0, "backward ↑", ha="center", weight="bold", color="tab:red", fontsize=11)
         ax.text(0.5, rows, " ", ha="center")  # the lowest row, so that the image has room for it
 
         def text(x, ha="center", **kwargs):

@@ -22,7 +22,9 @@ from pathlib import Path
 from classroom.student import BEGIN, write_student_copies
 
 ROOT = Path(__file__).resolve().parents[2]
-COPIED = ["pyproject.toml", "LICENSE", "scratch", "data/mnist-sample.npz", "data/README.md"]
+# (notebooks/matplotlibrc: the figures drawn in the students' notebooks look like the series')
+COPIED = ["pyproject.toml", "LICENSE", "scratch", "data/mnist-sample.npz", "data/README.md",
+          "notebooks/matplotlibrc"]
 
 STUDENT_README = """\
 # Backpropagation from scratch: the exercises

@@ -12,8 +12,10 @@ styles left out; the page is parsed as a whole, as a browser parses it.
   answers are folded too (nbconvert used to print them below an empty box: see export.py).
 """
 
+import os
 import re
 import sys
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -204,7 +206,8 @@ def test_student_kit_holds_the_package_data_and_stubbed_notebooks_only(tmp_path)
     files = build_kit(NOTEBOOKS[:2], out, zip_path=archive)
     names = {p.relative_to(out).as_posix() for p in files}
     assert {"README.md", "pyproject.toml", "LICENSE", "data/mnist-sample.npz",
-            f"notebooks/{NOTEBOOKS[1].name}", "scratch/__init__.py"} <= names
+            f"notebooks/{NOTEBOOKS[1].name}", "notebooks/matplotlibrc",
+            "scratch/__init__.py"} <= names
     assert not [n for n in names if n.split("/")[0] not in
                 ("README.md", "pyproject.toml", "LICENSE", "data", "notebooks", "scratch")]
     assert not [n for n in names if n.endswith(".ipynb") and not n.startswith("notebooks/")]
@@ -224,6 +227,29 @@ def test_student_kit_holds_the_package_data_and_stubbed_notebooks_only(tmp_path)
     assert done.returncode == 0, done.stderr
     where, count = done.stdout.split()
     assert Path(where).resolve().is_relative_to(out.resolve()) and int(count) == 8000
+    # A kernel in the kit's notebooks/ draws with the series' figure settings.
+    assert _font_size_in(out / "notebooks") == 14
+
+
+def _font_size_in(folder):
+    """matplotlib's font size for a Python started in `folder` (as a notebook's kernel is),
+    without the user's own matplotlib settings."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as config:
+        done = subprocess.run(
+            [sys.executable, "-c", "import matplotlib; print(matplotlib.rcParams['font.size'])"],
+            cwd=folder, env={**os.environ, "MPLBACKEND": "agg", "MPLCONFIGDIR": config},
+            capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return float(done.stdout)
+
+
+def test_the_notebooks_figures_are_drawn_with_larger_text():
+    """notebooks/matplotlibrc: 14 pt text in every figure a notebook draws (matplotlib's default,
+    10 pt, is what a Python started elsewhere gets)."""
+    assert _font_size_in(ROOT / "notebooks") == 14
+    assert _font_size_in(ROOT) == 10
 
 
 def test_speaker_notes_from_cell_metadata_are_in_the_deck_not_on_the_slide(tmp_path):

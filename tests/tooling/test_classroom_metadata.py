@@ -77,7 +77,8 @@ def test_unknown_notebooks_are_left_alone_and_missing_cells_reported(monkeypatch
     assert not changes and nb == before and "no rules" in problems[0]
     changes, problems = apply_metadata(new_notebook(cells=[new_markdown_cell("# x")]),
                                        "weight_init")
-    assert changes == ["notebook: RISE slides start at the top"] and "plot_histograms" in problems[0] and "x = 1" in problems[1]
+    assert changes == ["notebook: RISE slides start at the top"]
+    assert "plot_histograms" in problems[0] and "x = 1" in problems[1]
 
 
 
