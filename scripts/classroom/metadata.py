@@ -8,10 +8,12 @@ a cell's source, so nbval and the lessons are untouched:
   notebook still runs it. Decks 05-12 no longer spend a fragment or slide on imports.
 - **Drawing helpers: output only.** A cell that defines a drawing helper and draws with it,
   or whose plotting code is too long to share a slide with its figure, gets the tag
-  `hide-input` (the exports drop its code and keep its figure: export.HideInput).
-  Not `jupyter.source_hidden`: RISE draws a collapsed cell's one-line placeholder up to 926 px
-  wider than the view, so live slides keep the code in its scroll box. One that only defines
-  a helper and shows nothing is skipped like an import cell.
+  `hide-input` (the exports drop its code and keep its figure: export.HideInput; in RISE,
+  notebooks/rise.css hides the code of a cell with the class jupyterlab-celltagsclasses gives
+  it, cell-tag-hide-input, while JupyterLab's notebook view keeps showing it).
+  Not `jupyter.source_hidden`: that collapses the code in the learners' notebook too, and RISE
+  draws a collapsed cell's one-line placeholder up to 926 px wider than the view. One that only
+  defines a helper and shows nothing is skipped like an import cell.
 - **Speaker notes.** The questions to ask the room while moving each notebook's widget, the
   **Widget:** paragraph of its section in docs/instructors.md, go into `speaker_notes` of the
   cell that starts the section it names; the exported decks show them in reveal.js's speaker

@@ -12,6 +12,7 @@ heading does not start its slide; a script error in the page fails it too. The c
 printed at the end of the run and stored in build/e2e/slides.json (conftest.py).
 """
 
+import json
 import os
 import shutil
 import sys
@@ -260,7 +261,22 @@ def _config_without_the_slide_rules():
 
 LEAF = """() => document.querySelector('.slides > section.present > section.present') ||
                 document.querySelector('.slides > section.present')"""
+# Cells of the tag hide-input (class cell-tag-hide-input, from jupyterlab-celltagsclasses) and
+# how many of them show their code: notebooks/rise.css hides it.
+HIDDEN_INPUTS = """() => {
+    const cells = [...document.querySelectorAll('.reveal .jp-Cell.cell-tag-hide-input')];
+    const shown = cells.filter(cell => {
+        const input = cell.querySelector('.jp-Cell-inputWrapper');
+        return input && getComputedStyle(input).display !== 'none';
+    });
+    return {cells: cells.length, codeShown: shown.length};
+}"""
 STATE = "() => location.hash + ' ' + document.querySelectorAll('.fragment.visible').length"
+
+
+def _hide_input_cells(stem):
+    notebook = json.loads((REPO / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    return sum("hide-input" in cell["metadata"].get("tags", []) for cell in notebook["cells"])
 
 
 @pytest.mark.parametrize("stem", [path.stem for path in NOTEBOOKS])
@@ -277,12 +293,17 @@ def test_rise_live_slides_fit_the_view_and_headings_start_slides(stem, lab_serve
         page.wait_for_selector("section.present")
         page.wait_for_load_state("networkidle")
         page.evaluate(WALK)
-        slides, state = {}, page.evaluate(STATE)
+        hidden = page.evaluate(HIDDEN_INPUTS)
+        slides, seen, state = {}, set(), page.evaluate(STATE)
         for _ in range(1000):
             h, v = (int(n) for n in state.split()[0].split("/")[1].split("-")[1:3])
-            slides[h, v] = {"h": h, **page.evaluate(
-                f"async () => {{ const leaf = ({LEAF})(); await slideWalk.settle(leaf); "
-                f"return slideWalk.measure(leaf, {v}); }}")}
+            seen.add((h, v))
+            # Measured once its last fragment is in: fragments only add to a slide, and RISE
+            # starts slides at the top, so the slide is then at its tallest.
+            if page.evaluate(f"({LEAF})().querySelectorAll('.fragment:not(.visible)').length") == 0:
+                slides[h, v] = {"h": h, **page.evaluate(
+                    f"async () => {{ const leaf = ({LEAF})(); await slideWalk.settle(leaf); "
+                    f"return slideWalk.measure(leaf, {v}); }}")}
             page.keyboard.press("Space")
             try:
                 page.wait_for_function(f"({STATE})() !== {state!r}", timeout=3000)
@@ -296,4 +317,11 @@ def test_rise_live_slides_fit_the_view_and_headings_start_slides(stem, lab_serve
         lab_server.shutdown_kernels()
     assert not errors, f"script errors in the slideshow: {errors}"
     assert len(slides) > 3, "the slideshow did not advance"
+    assert seen == set(slides), (
+        f"slides left before all their fragments were shown: {sorted(seen - set(slides))}")
+    tagged = _hide_input_cells(stem)
+    assert hidden == {"cells": tagged, "codeShown": 0}, (
+        f"{stem} in RISE: {tagged} cell(s) tagged hide-input should show their output only; "
+        f"the slideshow has {hidden['cells']} cell(s) with the class cell-tag-hide-input "
+        f"(jupyterlab-celltagsclasses), {hidden['codeShown']} of them showing their code")
     _judge(stem, list(slides.values()), rise_records, f"{stem} in RISE")

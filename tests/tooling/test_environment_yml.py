@@ -3,7 +3,8 @@
 No conda channel is reachable on the project's machines, so the file cannot be solved here;
 this keeps its package list in step with pyproject.toml instead: Python's range, numpy, and
 every package of the extras `notebooks`, `test` and `dev` (what `make` installs), nothing
-else but conda's own tools (make, pip) and the editable install of this package.
+else but conda's own tools (make, pip) and the editable install of this package. A package
+that may not be on conda-forge is installed by pip from PyPI (environment.yml's `pip:` list).
 """
 
 import re
@@ -18,6 +19,8 @@ from lowest_constraints import declared, normalise, parse, tomllib  # noqa: E402
 # Packages whose conda-forge name differs from PyPI's: {PyPI name: conda name}.
 CONDA_NAMES = {}
 CONDA_TOOLS = {"make", "pip"}
+# Packages environment.yml installs with pip from PyPI (not sure to be on conda-forge).
+PIP_ONLY = {"jupyterlab-celltagsclasses"}
 
 
 def _conda_packages():
@@ -56,10 +59,13 @@ def _pyproject():
 def test_environment_yml_lists_the_declared_packages_with_their_minimums():
     pyproject = _pyproject()
     build = set(normalise(parse(r)[0]) for r in pyproject["build-system"]["requires"])
+    expected_pip = []
     expected = {"python": pyproject["project"]["requires-python"].replace(" ", "")}
     for requirement in declared(pyproject, ["dev"]):
         name, _, minimum, _ = parse(requirement)
-        if normalise(name) not in build:
+        if normalise(name) in PIP_ONLY:
+            expected_pip.append(f"{normalise(name)}>={minimum}")
+        elif normalise(name) not in build:
             expected[CONDA_NAMES.get(normalise(name), normalise(name))] = f">={minimum}"
     conda, pip = _conda_packages()
     listed = {name: spec for name, spec in conda.items() if name not in CONDA_TOOLS}
@@ -67,4 +73,4 @@ def test_environment_yml_lists_the_declared_packages_with_their_minimums():
         "environment.yml and pyproject.toml disagree; make environment.yml list "
         f"{sorted(f'{k}{v}' for k, v in expected.items())}")
     assert CONDA_TOOLS <= set(conda)
-    assert pip == ["-e ."]
+    assert pip == [*expected_pip, "-e ."]
