@@ -97,12 +97,15 @@
     } else done();
   });
   // Transitions and animations that end (a fragment fading in: until its transition has
-  // started, its computed visibility is still `hidden`, and measure() would skip it).
+  // started, its computed visibility is still `hidden`, and measure() would skip it), on the
+  // slide, inside it or on what holds it: not the deck's background, progress bar and arrows,
+  // whose 0.8 s fades move nothing on the slide (waiting for them was most of the walk's time).
   // Only those of at most 3 s (the page has one of 100 s, a delay trick, that changes no
   // layout), and never waiting more than 3 s in all.
-  const animationsDone = () => Promise.race([
+  const animationsDone = slide => Promise.race([
     Promise.all(document.getAnimations()
-      .filter(a => a.effect && a.effect.getComputedTiming().endTime <= 3000)
+      .filter(a => a.effect && a.effect.target && a.effect.getComputedTiming().endTime <= 3000)
+      .filter(a => slide.contains(a.effect.target) || a.effect.target.contains(slide))
       .map(a => a.finished.catch(() => null))),
     new Promise(done => setTimeout(done, 3000))]);
   const settle = async slide => {
@@ -110,14 +113,14 @@
     // (and a closed <details> keeps layout boxes for the content it hides, which would count).
     slide.querySelectorAll('details').forEach(d => { d.open = true; });
     await frame();
-    await animationsDone();
+    await animationsDone(slide);
     await mathjaxIdle();
     if (document.fonts) await document.fonts.ready;
     await Promise.all([...slide.querySelectorAll('img')].map(img => img.complete ? null :
       new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })));
     await frame();
     await mathjaxIdle();  // the deck's re-layout queued after the last typeset
-    await animationsDone();
+    await animationsDone(slide);
     await settled(slide);
   };
   const deck = async () => {
