@@ -325,3 +325,57 @@ def test_rise_live_slides_fit_the_view_and_headings_start_slides(stem, lab_serve
         f"the slideshow has {hidden['cells']} cell(s) with the class cell-tag-hide-input "
         f"(jupyterlab-celltagsclasses), {hidden['codeShown']} of them showing their code")
     _judge(stem, list(slides.values()), rise_records, f"{stem} in RISE")
+
+
+def test_a_widget_runs_live_in_rise(lab_server, projector):
+    """A widget cell run from RISE's slideshow draws its controls and figure there, as the
+    instructors' guide promises for the lecture's widget moments. 08's PathExplorer cell imports
+    what it needs, so it runs on its own. (With jupyterlab_widgets 3.0.11 or later RISE's page
+    could not load the widget manager and showed the widget's text repr: pyproject.toml.)"""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page = projector.new_page()
+    page.set_default_timeout(120_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{lab_server.url}/rise/08_optimizers.ipynb?token={lab_server.token}")
+        page.wait_for_selector("section.present")
+        page.wait_for_load_state("networkidle")
+        h, v = page.evaluate("""() => {
+            const cell = [...document.querySelectorAll('.jp-CodeCell')].find(
+                c => c.textContent.includes('explorer = PathExplorer()'));
+            const slide = cell.closest('section');
+            const column = slide.parentElement.closest('section') || slide;
+            const columns = [...document.querySelectorAll('.slides > section')];
+            return [columns.indexOf(column), column === slide ? 0 :
+                    [...column.querySelectorAll(':scope > section')].indexOf(slide)];
+        }""")
+        page.evaluate(f"location.hash = '#/slide-{h}-{v}'")
+        page.wait_for_function(f"location.hash === '#/slide-{h}-{v}'")
+        page.evaluate("""() => [...document.querySelectorAll('section.present .jp-CodeCell')].find(
+            c => c.textContent.includes('explorer = PathExplorer()'))
+            .querySelector('.cm-content').focus()""")
+        page.keyboard.press("Shift+Enter")
+        drawn = True
+        try:
+            page.wait_for_function("""() => {
+                const cell = [...document.querySelectorAll('.jp-CodeCell')].find(
+                    c => c.textContent.includes('explorer = PathExplorer()'));
+                const out = cell.querySelector('.jp-OutputArea');
+                return out.querySelector('.widget-slider') && out.querySelector('.widget-dropdown')
+                    && out.querySelector('img') && /from the minimum/.test(out.textContent);
+            }""", timeout=60_000)
+        except PlaywrightTimeout:
+            drawn = False
+        reprs = page.evaluate("""() => [...document.querySelectorAll('.jp-CodeCell')].find(
+            c => c.textContent.includes('explorer = PathExplorer()'))
+            .querySelector('.jp-OutputArea').textContent.includes('VBox(children')""")
+    finally:
+        page.close()
+        lab_server.shutdown_kernels()
+    assert not errors, f"script errors in the slideshow: {errors}"
+    assert drawn and not reprs, (
+        "RISE did not draw the widget (no slider, dropdown, figure and summary after 60 s)"
+        + (": it showed the widget's text repr (VBox(children=...)), as when its page cannot "
+           "load the widget manager" if reprs else ""))

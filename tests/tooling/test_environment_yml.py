@@ -1,4 +1,4 @@
-"""environment.yml (conda) lists what pyproject.toml declares, with the same minimums.
+"""environment.yml (conda) lists what pyproject.toml declares, with the same versions.
 
 No conda channel is reachable on the project's machines, so the file cannot be solved here;
 this keeps its package list in step with pyproject.toml instead: Python's range, numpy, and
@@ -51,12 +51,17 @@ def _conda_packages():
     return conda, pip
 
 
+def _specifier(requirement):
+    """'>=3.0,<3.0.11' of 'jupyterlab_widgets >= 3.0, < 3.0.11': the versions, no name."""
+    return re.sub(r"^[A-Za-z0-9._-]+(\[[^]]*\])?", "", requirement).replace(" ", "")
+
+
 def _pyproject():
     with open(ROOT / "pyproject.toml", "rb") as f:
         return tomllib.load(f)
 
 
-def test_environment_yml_lists_the_declared_packages_with_their_minimums():
+def test_environment_yml_lists_the_declared_packages_with_their_versions():
     pyproject = _pyproject()
     build = set(normalise(parse(r)[0]) for r in pyproject["build-system"]["requires"])
     expected_pip = []
@@ -66,7 +71,7 @@ def test_environment_yml_lists_the_declared_packages_with_their_minimums():
         if normalise(name) in PIP_ONLY:
             expected_pip.append(f"{normalise(name)}>={minimum}")
         elif normalise(name) not in build:
-            expected[CONDA_NAMES.get(normalise(name), normalise(name))] = f">={minimum}"
+            expected[CONDA_NAMES.get(normalise(name), normalise(name))] = _specifier(requirement)
     conda, pip = _conda_packages()
     listed = {name: spec for name, spec in conda.items() if name not in CONDA_TOOLS}
     assert listed == expected, (
