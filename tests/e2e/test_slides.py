@@ -274,6 +274,18 @@ HIDDEN_INPUTS = """() => {
 STATE = "() => location.hash + ' ' + document.querySelectorAll('.fragment.visible').length"
 
 
+def _open_rise(context, lab_server, stem):
+    """RISE's slideshow of a notebook, loaded; returns (page, errors seen in the page)."""
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{lab_server.url}/rise/{stem}.ipynb?token={lab_server.token}")
+    page.wait_for_selector("section.present")
+    page.wait_for_load_state("networkidle")
+    return page, errors
+
+
 def _hide_input_cells(stem):
     notebook = json.loads((REPO / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
     return sum("hide-input" in cell["metadata"].get("tags", []) for cell in notebook["cells"])
@@ -284,14 +296,8 @@ def test_rise_live_slides_fit_the_view_and_headings_start_slides(stem, lab_serve
                                                                  rise_records):
     """RISE's slideshow of the notebook as stored (outputs as committed), stepped through with
     the space bar as a presenter does; each slide is measured once all its fragments are in."""
-    page = projector.new_page()
-    page.set_default_timeout(60_000)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = _open_rise(projector, lab_server, stem)
     try:
-        page.goto(f"{lab_server.url}/rise/{stem}.ipynb?token={lab_server.token}")
-        page.wait_for_selector("section.present")
-        page.wait_for_load_state("networkidle")
         page.evaluate(WALK)
         hidden = page.evaluate(HIDDEN_INPUTS)
         slides, seen, state = {}, set(), page.evaluate(STATE)
@@ -334,17 +340,12 @@ def test_a_widget_runs_live_in_rise(lab_server, projector):
     could not load the widget manager and showed the widget's text repr: pyproject.toml.)"""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page = projector.new_page()
-    page.set_default_timeout(120_000)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = _open_rise(projector, lab_server, "08_optimizers")
     try:
-        page.goto(f"{lab_server.url}/rise/08_optimizers.ipynb?token={lab_server.token}")
-        page.wait_for_selector("section.present")
-        page.wait_for_load_state("networkidle")
+        page.evaluate("""() => { window.pathCell = () => [...document.querySelectorAll(
+            '.jp-CodeCell')].find(c => c.textContent.includes('explorer = PathExplorer()')); }""")
         h, v = page.evaluate("""() => {
-            const cell = [...document.querySelectorAll('.jp-CodeCell')].find(
-                c => c.textContent.includes('explorer = PathExplorer()'));
+            const cell = pathCell();
             const slide = cell.closest('section');
             const column = slide.parentElement.closest('section') || slide;
             const columns = [...document.querySelectorAll('.slides > section')];
@@ -353,23 +354,20 @@ def test_a_widget_runs_live_in_rise(lab_server, projector):
         }""")
         page.evaluate(f"location.hash = '#/slide-{h}-{v}'")
         page.wait_for_function(f"location.hash === '#/slide-{h}-{v}'")
-        page.evaluate("""() => [...document.querySelectorAll('section.present .jp-CodeCell')].find(
-            c => c.textContent.includes('explorer = PathExplorer()'))
+        page.evaluate("""() => pathCell()
             .querySelector('.cm-content').focus()""")
         page.keyboard.press("Shift+Enter")
         drawn = True
         try:
             page.wait_for_function("""() => {
-                const cell = [...document.querySelectorAll('.jp-CodeCell')].find(
-                    c => c.textContent.includes('explorer = PathExplorer()'));
+                const cell = pathCell();
                 const out = cell.querySelector('.jp-OutputArea');
                 return out.querySelector('.widget-slider') && out.querySelector('.widget-dropdown')
                     && out.querySelector('img') && /from the minimum/.test(out.textContent);
             }""", timeout=60_000)
         except PlaywrightTimeout:
             drawn = False
-        reprs = page.evaluate("""() => [...document.querySelectorAll('.jp-CodeCell')].find(
-            c => c.textContent.includes('explorer = PathExplorer()'))
+        reprs = page.evaluate("""() => pathCell()
             .querySelector('.jp-OutputArea').textContent.includes('VBox(children')""")
     finally:
         page.close()
