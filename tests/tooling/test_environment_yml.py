@@ -67,9 +67,9 @@ def test_environment_yml_lists_the_declared_packages_with_their_versions():
     expected_pip = []
     expected = {"python": pyproject["project"]["requires-python"].replace(" ", "")}
     for requirement in declared(pyproject, ["dev"]):
-        name, _, minimum, _ = parse(requirement)
+        name = parse(requirement)[0]
         if normalise(name) in PIP_ONLY:
-            expected_pip.append(f"{normalise(name)}>={minimum}")
+            expected_pip.append(normalise(name) + _specifier(requirement))
         elif normalise(name) not in build:
             expected[CONDA_NAMES.get(normalise(name), normalise(name))] = _specifier(requirement)
     conda, pip = _conda_packages()
